@@ -193,8 +193,9 @@ static int may_take(const task_row *t, motcua_ctx *ctx)
 			(long long)t->id, t->node, t->assignee, ctx->user);
 	if (strcmp(t->state, "claimed") == 0)
 		return 0;
-	return mc_error_prefix(mc_user_may(ctx, t->role, t->agency) < 0 ? MOTCUA_EDENIED : 0,
-		"task %lld (%s): ", (long long)t->id, t->node) < 0 ? MOTCUA_EDENIED : 0;
+	if (mc_user_may(ctx, t->role, t->agency) < 0)
+		return mc_error_prefix(MOTCUA_EDENIED, "task %lld (%s): ", (long long)t->id, t->node);
+	return 0;
 }
 
 int motcua_task_claim(motcua_ctx *ctx, int64_t id)
