@@ -60,12 +60,15 @@ int cli_parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
 				a->flags[a->n_flags++] = arg;
 			continue;
 		}
-		if (i + 1 >= argc)
-			return cli_usage(cmd, "%s needs a value", arg);
 		for (size_t g = 0; g < sizeof(globals) / sizeof(globals[0]); g++)
 			if (strcmp(arg, globals[g]) == 0)
 				global = (const char **[]){ &a->store, &a->user, &a->plugins,
 					&a->calendar, &a->now }[g];
+		if (!global && !listed(cmd->value_opts, arg))
+			return cli_usage(cmd, "unknown option %s", arg);
+		/* an option's value never starts with "--": that is the next option */
+		if (i + 1 >= argc || strncmp(argv[i + 1], "--", 2) == 0)
+			return cli_usage(cmd, "%s needs a value", arg);
 		if (global) {
 			*global = argv[++i];
 		} else if (strcmp(arg, "--var") == 0 && listed(cmd->value_opts, "--var")) {
@@ -79,16 +82,16 @@ int cli_parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
 			a->vars[a->n_vars].name = argv[i];
 			a->vars[a->n_vars].value = eq + 1;
 			a->n_vars++;
-		} else if (listed(cmd->value_opts, arg)) {
+		} else {
 			if (a->n_opt == 32)
 				return cli_usage(cmd, "too many options");
 			a->opt[a->n_opt].name = arg;
 			a->opt[a->n_opt].value = argv[++i];
 			a->n_opt++;
-		} else {
-			return cli_usage(cmd, "unknown option %s", arg);
 		}
 	}
+	if (cmd->max_pos >= 0 && a->n_pos > (size_t)cmd->max_pos && !a->help)
+		return cli_usage(cmd, "unexpected argument '%s'", a->pos[cmd->max_pos]);
 	if (!a->user)
 		a->user = getenv("MOTCUA_USER");
 	return EXIT_OK;
@@ -122,6 +125,7 @@ int cli_fail(int error)
 	case MOTCUA_ESTATE:
 	case MOTCUA_ECORRUPT:
 	case MOTCUA_EEXISTS:
+	case MOTCUA_EPLUGIN:
 		return EXIT_NO;
 	default:
 		return EXIT_USAGE;

@@ -47,6 +47,7 @@ typedef struct {
 	const char *value_opts; /* space-separated options that take a value, e.g. "--agency" */
 	const char *flag_opts;  /* space-separated options that take none */
 	int (*run)(cli_args *a);
+	int max_pos;            /* positional arguments it takes: 0 none, -1 any number */
 } cli_command;
 
 /* Parses argv against a command's declared options. Returns EXIT_OK or EXIT_USAGE (message

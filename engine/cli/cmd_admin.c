@@ -175,19 +175,19 @@ static int cmd_workflow_check(cli_args *a)
 const cli_command cli_admin_commands[] = {
 	{ "init", "[--calendar FILE] [--workflows DIR]",
 	  "make a store; install a calendar; load the procedures in a folder",
-	  "--workflows", NULL, cmd_init },
+	  "--workflows", NULL, cmd_init, 0 },
 	{ "agency add", "CODE --name NAME --level province|department|district|commune "
-	  "[--parent CODE]", "add an agency", "--name --level --parent", NULL, cmd_agency_add },
+	  "[--parent CODE]", "add an agency", "--name --level --parent", NULL, cmd_agency_add, 1 },
 	{ "user add", "NAME --agency CODE --roles clerk,specialist,leader,office,admin "
 	  "[--full-name TEXT]", "add a user with roles at an agency",
-	  "--agency --roles --full-name", NULL, cmd_user_add },
+	  "--agency --roles --full-name", NULL, cmd_user_add, 1 },
 	{ "calendar set", "FILE", "check and install the working-day calendar", NULL, NULL,
-	  cmd_calendar_set },
+	  cmd_calendar_set, 1 },
 	{ "procedure load", "FILE.procedure.xml...", "register procedures and their processes",
-	  NULL, NULL, cmd_procedure_load },
+	  NULL, NULL, cmd_procedure_load, -1 },
 	{ "procedure list", "[--json]", "list the registered procedures", NULL, NULL,
-	  cmd_procedure_list },
+	  cmd_procedure_list, 0 },
 	{ "workflow check", "FILE...", "check BPMN files or procedure descriptors", NULL, NULL,
-	  cmd_workflow_check },
-	{ NULL, NULL, NULL, NULL, NULL, NULL }
+	  cmd_workflow_check, -1 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 };

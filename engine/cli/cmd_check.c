@@ -155,13 +155,13 @@ static int cmd_stats(cli_args *a)
 
 const cli_command cli_check_commands[] = {
 	{ "tick", "[--now TIME] [--json]", "fire due timers and run waiting service tasks", NULL,
-	  NULL, cmd_tick },
+	  NULL, cmd_tick, 0 },
 	{ "audit verify", "[--json]", "recompute the audit hash chain; name the first bad event",
-	  NULL, NULL, cmd_audit_verify },
+	  NULL, NULL, cmd_audit_verify, 0 },
 	{ "fsck", "[--json]", "re-hash every blob and check every reference", NULL, NULL,
-	  cmd_fsck },
+	  cmd_fsck, 0 },
 	{ "stats", "[--from DATE] [--to DATE] [--agency CODE] [--json]",
 	  "indicators: received, online, finished on time, late, overdue, paused",
-	  "--from --to --agency", NULL, cmd_stats },
-	{ NULL, NULL, NULL, NULL, NULL, NULL }
+	  "--from --to --agency", NULL, cmd_stats, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 };

@@ -307,6 +307,6 @@ static int cmd_demo(cli_args *a)
 const cli_command cli_demo_commands[] = {
 	{ "demo", "[--store DIR] [--workflows DIR] [--calendar-file FILE]",
 	  "make a store and drive sample dossiers through the sample procedures",
-	  "--workflows --calendar-file", NULL, cmd_demo },
-	{ NULL, NULL, NULL, NULL, NULL, NULL }
+	  "--workflows --calendar-file", NULL, cmd_demo, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 };

@@ -97,11 +97,11 @@ static int cmd_retry(cli_args *a) { return on_task(a, &cli_task_commands[3], "re
 
 const cli_command cli_task_commands[] = {
 	{ "task list", "[--dossier CODE] [--role ROLE] [--state STATE] [--mine] [--json]",
-	  "the task queue, most urgent first", "--dossier --role --state", "--mine", cmd_list },
+	  "the task queue, most urgent first", "--dossier --role --state", "--mine", cmd_list, 0 },
 	{ "task claim", "ID", "take an open task (you need its role at the dossier's agency)",
-	  NULL, NULL, cmd_claim },
+	  NULL, NULL, cmd_claim, 1 },
 	{ "task complete", "ID [--var name=value]...", "finish a task and move the dossier on",
-	  "--var", NULL, cmd_complete },
-	{ "task retry", "ID", "run a failed service task again", NULL, NULL, cmd_retry },
-	{ NULL, NULL, NULL, NULL, NULL, NULL }
+	  "--var", NULL, cmd_complete, 1 },
+	{ "task retry", "ID", "run a failed service task again", NULL, NULL, cmd_retry, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 };

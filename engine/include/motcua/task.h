@@ -42,7 +42,7 @@ int motcua_task_claim(motcua_ctx *ctx, int64_t id);
  * variables, and moves the dossier on. Completing twice is MOTCUA_ESTATE. */
 int motcua_task_complete(motcua_ctx *ctx, int64_t id, const motcua_var *vars, size_t n);
 
-/* Runs a failed service task again. */
+/* Runs a failed service task again: MOTCUA_EPLUGIN with the step's message if it fails again. */
 int motcua_task_retry(motcua_ctx *ctx, int64_t id);
 
 /* Fires the timers due at the context's now and runs service tasks left waiting (after a crash

@@ -41,6 +41,26 @@ static bool code_ok(const char *s, size_t max)
 	return true;
 }
 
+/* Checks that an agency is there (want) or not yet (!want), naming it either way. */
+static int agency_exists(motcua_ctx *ctx, const char *code, bool want)
+{
+	static const char sql[] = "SELECT 1 FROM agency WHERE code = ?";
+	sqlite3_stmt *st;
+	bool found;
+	int error;
+
+	if ((error = mc_store_stmt(&st, ctx->store, sql)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (found && !want)
+		return mc_error(MOTCUA_EEXISTS, "agency %s: already there", code);
+	if (!found && want)
+		return mc_error(MOTCUA_ENOTFOUND, "agency '%.40s': no such agency", code);
+	return 0;
+}
+
 int motcua_agency_add(motcua_ctx *ctx, const char *code, const char *name, const char *level,
 	const char *parent)
 {
@@ -56,9 +76,15 @@ int motcua_agency_add(motcua_ctx *ctx, const char *code, const char *name, const
 			"most 32 (as in QCVN 102, e.g. 000.00.21.H41)", code ? code : "");
 	if (!name || !*name)
 		return mc_error(MOTCUA_EINVALID, "agency %s: name is empty", code);
+	if (!level || (strcmp(level, "province") != 0 && strcmp(level, "department") != 0 &&
+	    strcmp(level, "district") != 0 && strcmp(level, "commune") != 0))
+		return mc_error(MOTCUA_EINVALID, "agency %s: level '%.32s' is not province, "
+			"department, district or commune", code, level ? level : "");
 	if ((error = mc_store_begin(ctx->store)) < 0)
 		return error;
-	if ((error = mc_store_stmt(&st, ctx->store, sql)) < 0)
+	if ((error = agency_exists(ctx, code, false)) < 0 ||
+	    (parent && (error = agency_exists(ctx, parent, true)) < 0) ||
+	    (error = mc_store_stmt(&st, ctx->store, sql)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
@@ -97,7 +123,8 @@ int motcua_user_add(motcua_ctx *ctx, const char *name, const char *full_name,
 		return roles ? mc_error_oom() : mc_error(MOTCUA_EINVALID, "user %s: no roles", name);
 	if ((error = mc_store_begin(ctx->store)) < 0)
 		goto done;
-	if ((error = mc_store_stmt(&st, ctx->store, user_sql)) < 0)
+	if ((error = agency_exists(ctx, agency ? agency : "", true)) < 0 ||
+	    (error = mc_store_stmt(&st, ctx->store, user_sql)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (full_name)

@@ -301,6 +301,21 @@ done:
 	return error;
 }
 
+/* After a retry: the step failed once more? Then say so with its message. */
+static int failed_again(motcua_ctx *ctx, int64_t id)
+{
+	motcua_task_info t;
+	int error;
+
+	if ((error = motcua_task_get(&t, ctx, id)) < 0)
+		return error;
+	if (strcmp(t.state, "error") == 0)
+		error = mc_error(MOTCUA_EPLUGIN, "task %lld (%s) failed again: %s", (long long)id,
+			t.node, t.error ? t.error : "no message");
+	motcua_task_info_clear(&t);
+	return error;
+}
+
 int motcua_task_retry(motcua_ctx *ctx, int64_t id)
 {
 	static const char sql[] = "UPDATE task SET state = 'open', error = NULL WHERE id = ?";
@@ -333,7 +348,7 @@ done:
 	mc_store_rollback(ctx->store);
 	if (error == 0)
 		error = mc_jobs_run(ctx, t.dossier, NULL);
-	return error;
+	return error < 0 ? error : failed_again(ctx, id);
 }
 
 static int exec_task(motcua_ctx *ctx, const char *sql, int64_t id, int64_t when)
