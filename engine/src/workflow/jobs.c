@@ -40,6 +40,25 @@ typedef struct {
 	char node[128], code[64], procedure[64], agency[64];
 } job;
 
+/* 1 when a service task may be waiting, 0 when none is. */
+static int job_waiting(motcua_ctx *ctx, int64_t dossier_id)
+{
+	static const char sql[] =
+		"SELECT 1 FROM task WHERE kind = 'service' AND state IN ('open', 'running')"
+		" AND (?1 = 0 OR dossier_id = ?1) LIMIT 1";
+	sqlite3_stmt *st;
+	int error, rc;
+
+	if ((error = mc_store_stmt(&st, ctx->store, sql)) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, dossier_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return mc_store_error(ctx->store, "looking for service tasks");
+	return rc == SQLITE_ROW;
+}
+
 /* Claims the next waiting job in its own transaction. 0 with job->task == 0: none left. */
 static int claim(job *j, motcua_ctx *ctx, int64_t dossier_id)
 {
@@ -58,6 +77,9 @@ static int claim(job *j, motcua_ctx *ctx, int64_t dossier_id)
 	int error;
 
 	memset(j, 0, sizeof(*j));
+	/* most transitions leave no service step behind: look before taking the write lock */
+	if ((error = job_waiting(ctx, dossier_id)) <= 0)
+		return error;
 	if ((error = mc_store_begin(ctx->store)) < 0)
 		return error;
 	if ((error = mc_store_stmt(&st, ctx->store, pick_sql)) < 0)

@@ -63,19 +63,28 @@ void motcua_task_list_free(motcua_task_info *list, size_t count)
 	free(list);
 }
 
+/* The filters after the first condition, shared by both task-list statements. */
+#define TASK_LIST_FILTERS \
+	" AND (?2 IS NULL OR task.role = ?2)" \
+	" AND (CASE WHEN ?3 IS NULL THEN task.state IN ('open', 'claimed', 'error')" \
+	"  ELSE task.state = ?3 END)" \
+	" AND (?4 IS NULL OR task.assignee = ?4 OR (task.state = 'open' AND EXISTS" \
+	"  (SELECT 1 FROM user JOIN user_role ON user_role.user = user.name" \
+	"   WHERE user.name = ?4 AND user_role.role = task.role" \
+	"   AND user.agency = dossier.agency)))" \
+	" ORDER BY coalesce(dossier.due_at, 9e18), task.id LIMIT ?5"
+
 int motcua_task_list(motcua_task_info **out, size_t *count, motcua_ctx *ctx,
 	const motcua_task_filter *f)
 {
-	static const char sql[] =
+	/* two statements, so that a dossier's tasks are found through its code's index rather
+	 * than by scanning every task ever made */
+	static const char by_dossier_sql[] =
+		"SELECT " TASK_COLUMNS " FROM dossier JOIN task ON task.dossier_id = dossier.id"
+		" WHERE dossier.code = ?1" TASK_LIST_FILTERS;
+	static const char queue_sql[] =
 		"SELECT " TASK_COLUMNS " FROM task JOIN dossier ON dossier.id = task.dossier_id"
-		" WHERE (?1 IS NULL OR dossier.code = ?1) AND (?2 IS NULL OR task.role = ?2)"
-		" AND (CASE WHEN ?3 IS NULL THEN task.state IN ('open', 'claimed', 'error')"
-		"  ELSE task.state = ?3 END)"
-		" AND (?4 IS NULL OR task.assignee = ?4 OR (task.state = 'open' AND EXISTS"
-		"  (SELECT 1 FROM user JOIN user_role ON user_role.user = user.name"
-		"   WHERE user.name = ?4 AND user_role.role = task.role"
-		"   AND user.agency = dossier.agency)))"
-		" ORDER BY coalesce(dossier.due_at, 9e18), task.id LIMIT ?5";
+		" WHERE ?1 IS NULL" TASK_LIST_FILTERS;
 	motcua_task_filter none = { 0 };
 	motcua_task_info *list = NULL;
 	sqlite3_stmt *st;
@@ -88,7 +97,7 @@ int motcua_task_list(motcua_task_info **out, size_t *count, motcua_ctx *ctx,
 		f = &none;
 	if (f->mine && !ctx->user)
 		return mc_error(MOTCUA_EDENIED, "no acting user: give --user or set MOTCUA_USER");
-	if ((error = mc_store_stmt(&st, ctx->store, sql)) < 0)
+	if ((error = mc_store_stmt(&st, ctx->store, f->dossier ? by_dossier_sql : queue_sql)) < 0)
 		return error;
 	if (f->dossier)
 		sqlite3_bind_text(st, 1, f->dossier, -1, SQLITE_STATIC);
