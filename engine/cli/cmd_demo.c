@@ -212,8 +212,8 @@ static void copy_certification(demo *d)
 	char c[MOTCUA_DOSSIER_CODE_MAX] = "";
 	size_t fired = 0;
 
-	say("3. Chứng thực bản sao từ bản chính (8 working hours): the leader lets the deadline "
-		"pass, the timer escalates\n");
+	say("3. Chứng thực bản sao từ bản chính (8 working hours): the leader lets the "
+		"deadline pass, the timer escalates\n");
 	receive(d, c, "2026-03-02T14:00", "motcua.xa", "000.21.31.H99", "2.000815",
 		"001090001111", MOTCUA_CHANNEL_COUNTER);
 	step(d, c, "2026-03-02T14:10", "motcua.xa", "receive", NULL, 0);

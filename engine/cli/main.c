@@ -1,5 +1,6 @@
 /* cli/main.c — the motcua command: finds the command named by the first one or two words and
  * hands it the rest. Every command is thin: it parses, calls the library, prints. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,11 +47,43 @@ static const cli_command *find(int argc, char **argv, int *words)
 	return NULL;
 }
 
+/* Global options may come before the command too (`motcua --store D dossier list`): they move
+ * behind it, where the command's parser reads them. Returns how many leading words moved. */
+static int hoist_globals(int argc, char **argv)
+{
+	static const char *const with_value[] = { "--store", "--user", "--plugins", "--calendar",
+		"--now" };
+	char *moved[16];
+	int n = 0, i = 1;
+
+	while (i < argc && n < 14) {
+		bool value = false;
+
+		for (size_t g = 0; g < sizeof(with_value) / sizeof(with_value[0]); g++)
+			value |= strcmp(argv[i], with_value[g]) == 0;
+		if (value && i + 1 < argc) {
+			moved[n++] = argv[i++];
+			moved[n++] = argv[i++];
+		} else if (strcmp(argv[i], "--json") == 0) {
+			moved[n++] = argv[i++];
+		} else {
+			break;
+		}
+	}
+	if (n == 0 || i >= argc)
+		return 0;
+	memmove(argv + 1, argv + 1 + n, (size_t)(argc - 1 - n) * sizeof(char *));
+	memcpy(argv + argc - n, moved, (size_t)n * sizeof(char *));
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	const cli_command *cmd;
 	cli_args args;
 	int words, rc;
+
+	hoist_globals(argc, argv);
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

@@ -226,11 +226,12 @@ static const char *template_store(void)
 		"agency add " COMMUNE " --name 'Ủy ban nhân dân xã Mẫu' --level commune "
 			"--parent " DISTRICT,
 		"user add admin --agency " PROVINCE " --roles admin",
-		"user add motcua.huyen --agency " DISTRICT " --roles clerk",
-		"user add motcua.xa --agency " COMMUNE " --roles clerk --full-name 'Vũ Thị Tiếp Nhận'",
-		"user add tuphap.xa --agency " COMMUNE " --roles specialist",
-		"user add ct.xa --agency " COMMUNE " --roles leader",
-		"user add pct.xa --agency " COMMUNE " --roles leader",
+		"user add motcua.huyen --agency " DISTRICT " --roles clerk --user admin",
+		"user add motcua.xa --agency " COMMUNE " --roles clerk"
+			" --full-name 'Vũ Thị Tiếp Nhận' --user admin",
+		"user add tuphap.xa --agency " COMMUNE " --roles specialist --user admin",
+		"user add ct.xa --agency " COMMUNE " --roles leader --user admin",
+		"user add pct.xa --agency " COMMUNE " --roles leader --user admin",
 	};
 	static char *dir;
 	char *out = NULL;
@@ -568,15 +569,26 @@ static void test_store_setup(void)
 	CHECK_INT(sql_count(s.dir, "SELECT count(*) FROM user_role WHERE user='motcua.xa' AND "
 		"role='clerk'"), 1);
 	/* set-up mistakes are refused and change nothing */
-	refused(&s, "agency add " COMMUNE " --name Again --level commune", COMMUNE, NULL);
-	refused(&s, "agency add 000.22.31.H99 --name X --level village", "village", NULL);
-	refused(&s, "agency add 000.22.31.H99 --name X --level commune --parent 000.99.99.H99",
-		"000.99.99.H99", NULL);
-	refused(&s, "user add someone --agency 000.99.99.H99 --roles clerk", "000.99.99.H99", NULL);
-	refused(&s, "user add motcua.xa --agency " COMMUNE " --roles clerk", "motcua.xa", NULL);
-	refused(&s, "user add someone --agency " COMMUNE " --roles clerk,janitor", "'janitor'",
+	/* only an admin sets a store up, once it has one */
+	refused(&s, "--user motcua.xa user add someone --agency " COMMUNE " --roles clerk",
+		"is not an admin", NULL);
+	refused(&s, "agency add 000.22.31.H99 --name X --level commune", "only an admin", NULL);
+	refused(&s, "--user admin agency add " COMMUNE " --name Again --level commune", COMMUNE,
 		NULL);
-	refused(&s, "procedure load tests/fixtures/cli/bad-unreachable.bpmn", "bad-unreachable",
+	refused(&s, "--user admin agency add 000.22.31.H99 --name X --level village", "village",
+		NULL);
+	refused(&s, "--user admin agency add 000.22.31.H99 --name X --level commune"
+		" --parent 000.99.99.H99",
+		"000.99.99.H99", NULL);
+	refused(&s, "--user admin user add someone --agency 000.99.99.H99 --roles clerk",
+		"000.99.99.H99", NULL);
+	refused(&s, "--user admin user add motcua.xa --agency " COMMUNE " --roles clerk",
+		"motcua.xa", NULL);
+	refused(&s, "--user admin user add someone --agency " COMMUNE " --roles clerk,janitor",
+		"'janitor'",
+		NULL);
+	refused(&s, "--user admin procedure load tests/fixtures/cli/bad-unreachable.bpmn",
+		"bad-unreachable",
 		NULL);
 	/* a second init on the same store keeps what is there */
 	CHECK_INT(mc(&out, s.dir, "init"), 0);
@@ -887,7 +899,8 @@ static void test_stats_counts_after_a_day_of_work(void)
 		"print(d[\"total\"][\"received\"])");
 	CHECK_STR(chomp(out), "3");
 	free(out);
-	mc_ok(s.dir, "agency add 000.22.31.H99 --name 'Xã Bên' --level commune --parent " DISTRICT);
+	mc_ok(s.dir, "--user admin agency add 000.22.31.H99 --name 'Xã Bên' --level commune"
+		" --parent " DISTRICT);
 	out = json_of(s.dir, "stats --json --agency 000.22.31.H99",
 		"print(d[\"total\"][\"received\"])");
 	CHECK_STR(chomp(out), "0");
@@ -955,7 +968,7 @@ static void test_failing_plugin_then_retry(void)
 	char *code, *out = NULL, args[256];
 	long long id;
 
-	mc_ok(s.dir, "procedure load tests/fixtures/cli/flaky.procedure.xml "
+	mc_ok(s.dir, "--user admin procedure load tests/fixtures/cli/flaky.procedure.xml "
 		"tests/fixtures/cli/missing-plugin.procedure.xml");
 	code = receive(&s, "2026-03-02T09:00", "motcua.xa", "9.000001",
 		"--var fail=true --var 'fail_message=cổng dữ liệu dân cư \"không\" trả lời'");
@@ -1020,7 +1033,7 @@ static void test_missing_plugin_is_an_error_state(void)
 	store s = store_new();
 	char *code, *out = NULL;
 
-	mc_ok(s.dir, "procedure load tests/fixtures/cli/missing-plugin.procedure.xml");
+	mc_ok(s.dir, "--user admin procedure load tests/fixtures/cli/missing-plugin.procedure.xml");
 	code = receive(&s, "2026-03-02T09:00", "motcua.xa", "9.000002", NULL);
 	CHECK(task_at(&s, code, "sync") > 0);
 	out = json_of(s.dir, "task list --json",

@@ -11,6 +11,7 @@
 #include "core/time.h"
 #include "ctx/ctx.h"
 #include "workflow/audit.h"
+#include "workflow/jobs.h"
 #include "workflow/plugin.h"
 
 static int default_plugin_dir(char **out)
@@ -180,7 +181,8 @@ int motcua_calendar_install(motcua_ctx *ctx, const char *path)
 	    (error = mc_store_begin(ctx->store)) < 0)
 		goto done;
 	snprintf(detail, sizeof(detail), "{\"sha256\":\"%s\"}", hash);
-	if ((error = mc_store_stmt(&st, ctx->store, sql)) < 0)
+	if ((error = mc_require_admin(ctx, "calendar set")) < 0 ||
+	    (error = mc_store_stmt(&st, ctx->store, sql)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, text, (int)len, SQLITE_STATIC);
 	if ((error = mc_store_exec_int(NULL, ctx->store, st)) < 0 ||

@@ -12,6 +12,7 @@
 #include "ctx/ctx.h"
 #include "motcua/admin.h"
 #include "workflow/audit.h"
+#include "workflow/jobs.h"
 #include "workflow/procedure.h"
 
 static int exec_done(motcua_ctx *ctx, sqlite3_stmt *st, const char *what, const char *name)
@@ -82,7 +83,8 @@ int motcua_agency_add(motcua_ctx *ctx, const char *code, const char *name, const
 			"department, district or commune", code, level ? level : "");
 	if ((error = mc_store_begin(ctx->store)) < 0)
 		return error;
-	if ((error = agency_exists(ctx, code, false)) < 0 ||
+	if ((error = mc_require_admin(ctx, "agency add")) < 0 ||
+	    (error = agency_exists(ctx, code, false)) < 0 ||
 	    (parent && (error = agency_exists(ctx, parent, true)) < 0) ||
 	    (error = mc_store_stmt(&st, ctx->store, sql)) < 0)
 		goto done;
@@ -123,7 +125,8 @@ int motcua_user_add(motcua_ctx *ctx, const char *name, const char *full_name,
 		return roles ? mc_error_oom() : mc_error(MOTCUA_EINVALID, "user %s: no roles", name);
 	if ((error = mc_store_begin(ctx->store)) < 0)
 		goto done;
-	if ((error = agency_exists(ctx, agency ? agency : "", true)) < 0 ||
+	if ((error = mc_require_admin(ctx, "user add")) < 0 ||
+	    (error = agency_exists(ctx, agency ? agency : "", true)) < 0 ||
 	    (error = mc_store_stmt(&st, ctx->store, user_sql)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -222,7 +225,8 @@ int motcua_procedure_load(motcua_ctx *ctx, const char *path)
 		return error;
 	if ((error = mc_store_begin(ctx->store)) < 0)
 		goto done;
-	if ((error = store_process(hash, ctx, d->process_file)) < 0 ||
+	if ((error = mc_require_admin(ctx, "procedure load")) < 0 ||
+	    (error = store_process(hash, ctx, d->process_file)) < 0 ||
 	    (error = mc_store_stmt(&st, ctx->store, proc_sql)) < 0)
 		goto done;
 	sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);

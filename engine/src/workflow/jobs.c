@@ -34,6 +34,32 @@ int mc_user_may(motcua_ctx *ctx, const char *role, const char *agency)
 	return error;
 }
 
+int mc_require_admin(motcua_ctx *ctx, const char *action)
+{
+	static const char any_sql[] = "SELECT 1 FROM user_role WHERE role = 'admin' LIMIT 1";
+	static const char user_sql[] =
+		"SELECT 1 FROM user_role WHERE user = ? AND role = 'admin'";
+	sqlite3_stmt *st;
+	bool any, allowed;
+	int error;
+
+	if ((error = mc_store_stmt(&st, ctx->store, any_sql)) < 0)
+		return error;
+	any = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!any)
+		return 0;         /* a new store: whoever sets it up makes the first admin */
+	if (!ctx->user)
+		return mc_error(MOTCUA_EDENIED, "%s: only an admin may; give --user", action);
+	if ((error = mc_store_stmt(&st, ctx->store, user_sql)) < 0)
+		return error;
+	sqlite3_bind_text(st, 1, ctx->user, -1, SQLITE_STATIC);
+	allowed = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return allowed ? 0 : mc_error(MOTCUA_EDENIED, "%s: user '%s' is not an admin", action,
+		ctx->user);
+}
+
 typedef struct {
 	int64_t task, dossier, token;
 	int attempts;

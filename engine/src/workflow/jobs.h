@@ -14,4 +14,8 @@ int mc_jobs_run(motcua_ctx *ctx, int64_t dossier_id, size_t *ran);
 /* Whether the acting user holds `role` at `agency` (MOTCUA_EDENIED naming both if not). */
 int mc_user_may(motcua_ctx *ctx, const char *role, const char *agency);
 
+/* Admin actions (agencies, users, procedures, the calendar) need the admin role, except in a
+ * store that has no admin yet, where they make the first one. Call inside the transaction. */
+int mc_require_admin(motcua_ctx *ctx, const char *action);
+
 #endif
