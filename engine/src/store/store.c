@@ -203,6 +203,13 @@ int mc_store_stmt(sqlite3_stmt **out, mc_store *s, const char *sql)
 	return 0;
 }
 
+char *mc_store_col_dup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *text = sqlite3_column_text(st, col);
+
+	return text ? strdup((const char *)text) : NULL;
+}
+
 int mc_store_exec_int(int64_t *out, mc_store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);

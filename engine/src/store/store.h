@@ -30,6 +30,9 @@ int mc_store_latest_version(void);
  * address of the SQL text, which must be a string literal or otherwise live as long as s. */
 int mc_store_stmt(sqlite3_stmt **out, mc_store *s, const char *sql);
 
+/* A text column as a malloc'd string, NULL for SQL NULL (or when memory runs out). */
+char *mc_store_col_dup(sqlite3_stmt *st, int col);
+
 /* Sets the last error from SQLite's message, saying what was being done. */
 int mc_store_error(mc_store *s, const char *what);
 

@@ -296,13 +296,6 @@ void motcua_procedure_list_free(motcua_procedure_info *list, size_t count)
 	free(list);
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? strdup((const char *)s) : NULL;
-}
-
 int motcua_procedure_list(motcua_procedure_info **out, size_t *count, motcua_ctx *ctx)
 {
 	static const char sql[] =
@@ -332,15 +325,15 @@ int motcua_procedure_list(motcua_procedure_info **out, size_t *count, motcua_ctx
 			list = grown;
 		}
 		p = &list[n++];
-		p->code = col_dup(st, 0);
-		p->name = col_dup(st, 1);
+		p->code = mc_store_col_dup(st, 0);
+		p->name = mc_store_col_dup(st, 1);
 		p->limit = (unsigned int)sqlite3_column_int(st, 2);
 		p->unit = strcmp((const char *)sqlite3_column_text(st, 3), "working-hours") == 0 ?
 			"working-hours" : "working-days";
 		p->fee = sqlite3_column_int64(st, 4);
-		p->online = col_dup(st, 5);
-		p->result_type = col_dup(st, 6);
-		p->process_id = col_dup(st, 7);
+		p->online = mc_store_col_dup(st, 5);
+		p->result_type = mc_store_col_dup(st, 6);
+		p->process_id = mc_store_col_dup(st, 7);
 	}
 	sqlite3_reset(st);
 	*out = list;

@@ -168,13 +168,6 @@ done:
 	return mc_jobs_run(ctx, dossier, NULL);
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? strdup((const char *)s) : NULL;
-}
-
 #define DOSSIER_COLUMNS \
 	"dossier.code, dossier.agency, dossier.procedure, procedure.name, dossier.channel," \
 	" dossier.status, dossier.outcome, dossier.received_at, dossier.clock_start," \
@@ -186,13 +179,13 @@ static char *col_dup(sqlite3_stmt *st, int i)
 
 static void dossier_from_row(motcua_dossier_info *d, sqlite3_stmt *st, int64_t now)
 {
-	d->code = col_dup(st, 0);
-	d->agency = col_dup(st, 1);
-	d->procedure = col_dup(st, 2);
-	d->procedure_name = col_dup(st, 3);
-	d->channel = col_dup(st, 4);
-	d->status = col_dup(st, 5);
-	d->outcome = col_dup(st, 6);
+	d->code = mc_store_col_dup(st, 0);
+	d->agency = mc_store_col_dup(st, 1);
+	d->procedure = mc_store_col_dup(st, 2);
+	d->procedure_name = mc_store_col_dup(st, 3);
+	d->channel = mc_store_col_dup(st, 4);
+	d->status = mc_store_col_dup(st, 5);
+	d->outcome = mc_store_col_dup(st, 6);
 	d->received_at = sqlite3_column_int64(st, 7);
 	d->clock_start = sqlite3_column_int64(st, 8);
 	d->due_at = sqlite3_column_int64(st, 9);

@@ -12,13 +12,6 @@
 #include "workflow/runtime.h"
 #include "workflow/vars.h"
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? strdup((const char *)s) : NULL;
-}
-
 #define TASK_COLUMNS \
 	"task.id, dossier.code, task.node, task.name, task.kind, task.role, task.plugin," \
 	" task.state, task.assignee, task.error, task.created_at, coalesce(task.finished_at, 0)," \
@@ -27,15 +20,15 @@ static char *col_dup(sqlite3_stmt *st, int i)
 static void task_from_row(motcua_task_info *t, sqlite3_stmt *st)
 {
 	t->id = sqlite3_column_int64(st, 0);
-	t->dossier = col_dup(st, 1);
-	t->node = col_dup(st, 2);
-	t->name = col_dup(st, 3);
-	t->kind = col_dup(st, 4);
-	t->role = col_dup(st, 5);
-	t->plugin = col_dup(st, 6);
-	t->state = col_dup(st, 7);
-	t->assignee = col_dup(st, 8);
-	t->error = col_dup(st, 9);
+	t->dossier = mc_store_col_dup(st, 1);
+	t->node = mc_store_col_dup(st, 2);
+	t->name = mc_store_col_dup(st, 3);
+	t->kind = mc_store_col_dup(st, 4);
+	t->role = mc_store_col_dup(st, 5);
+	t->plugin = mc_store_col_dup(st, 6);
+	t->state = mc_store_col_dup(st, 7);
+	t->assignee = mc_store_col_dup(st, 8);
+	t->error = mc_store_col_dup(st, 9);
 	t->created_at = sqlite3_column_int64(st, 10);
 	t->finished_at = sqlite3_column_int64(st, 11);
 	t->dossier_due = sqlite3_column_int64(st, 12);
