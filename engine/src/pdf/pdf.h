@@ -1,0 +1,70 @@
+/* pdf/pdf.h — the C face of everything that touches PDF bytes. Behind it, one C++ file over
+ * PoDoFo 0.9.8 (pdf/podofo_bridge.cpp); no exception crosses it, errors come back as MOTCUA_E*
+ * with the file named. */
+#ifndef MC_PDF_H
+#define MC_PDF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+	const char *field_name;     /* unique per document; NULL: "Signature<n>" */
+	int page;                   /* 1-based */
+	double x, y, w, h;          /* the widget in PDF points from the page's bottom left;
+	                             * w or h 0: an invisible signature */
+	const char *const *lines;   /* appearance text, UTF-8, top to bottom */
+	size_t n_lines;
+	const char *font_file;      /* TTF embedded (subset) for the text */
+	double font_size;           /* points */
+	const char *image_png;      /* optional image drawn in image_rect (e.g. a seal) */
+	double image_rect[4];       /* x, y, w, h inside the widget */
+	const char *subfilter;      /* "ETSI.CAdES.detached" or "adbe.pkcs7.detached" */
+	const char *reason;         /* optional /Reason, /Location, /ContactInfo */
+	const char *location;
+	const char *name;           /* optional /Name */
+	int64_t signing_time;       /* /M, UTC seconds (written with +07'00') */
+	size_t contents_size;       /* bytes reserved for the DER CMS (the hex is twice) */
+} mc_pdf_sig_options;
+
+/* Copies in_path to out_path with an incremental update that adds a signature field and its
+ * widget (and appearance) on the page, and a signature dictionary whose /Contents is a
+ * zero-filled placeholder. byte_range receives the four /ByteRange numbers written. The input
+ * is never modified; on error out_path is removed. */
+int mc_pdf_sign_prepare(int64_t byte_range[4], const char *in_path, const char *out_path,
+	const mc_pdf_sig_options *opts);
+
+/* Writes the DER CMS, hex-encoded, into the placeholder of a prepared file (checking that
+ * byte_range[1] is the '<' of a zero-filled /Contents big enough), and syncs the file. */
+int mc_pdf_sign_embed(const char *path, const int64_t byte_range[4], const unsigned char *cms,
+	size_t len);
+
+/* Page count and the size of a page (its MediaBox), for placing signatures. */
+int mc_pdf_page_size(double *w, double *h, int *pages, const char *path, int page);
+
+typedef struct {
+	char *field_name;
+	char *subfilter;            /* as written, e.g. "ETSI.CAdES.detached" */
+	char *filter;
+	int64_t byte_range[4];
+	unsigned char *contents;    /* the /Contents bytes (DER, trailing zeros kept) */
+	size_t contents_len;
+	char *m;                    /* /M as written, or NULL */
+	char *reason;
+	bool is_doc_timestamp;      /* /Type /DocTimeStamp */
+} mc_pdf_signature;
+
+/* Every signature dictionary reachable from the AcroForm's fields (in field order). The
+ * caller frees with mc_pdf_signatures_free. A PDF with no signatures gives count 0. */
+int mc_pdf_signatures(mc_pdf_signature **out, size_t *count, const char *path);
+void mc_pdf_signatures_free(mc_pdf_signature *list, size_t count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
