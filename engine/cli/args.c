@@ -38,7 +38,7 @@ int cli_parse(cli_args *a, const cli_command *cmd, int argc, char **argv)
 
 	memset(a, 0, sizeof(*a));
 	for (int i = 0; i < argc; i++) {
-		const char *arg = argv[i];
+		const char *arg = strcmp(argv[i], "-o") == 0 ? "--out" : argv[i];
 		const char **global = NULL;
 
 		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {

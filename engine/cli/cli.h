@@ -77,6 +77,7 @@ extern const cli_command cli_dossier_commands[];
 extern const cli_command cli_task_commands[];
 extern const cli_command cli_check_commands[];
 extern const cli_command cli_demo_commands[];
+extern const cli_command cli_pki_commands[];
 
 int cli_print_stats(motcua_ctx *ctx, const motcua_stats_options *opts, bool json);
 int cli_load_procedures(motcua_ctx *ctx, const char *dir, bool quiet);

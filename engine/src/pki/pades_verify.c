@@ -1,0 +1,479 @@
+/* pki/pades_verify.c — verifying every signature of a PDF, each judged apart in the terms of
+ * ETSI EN 319 102-1: integrity (ByteRange, digest, CMS signature), modification (what came
+ * after it) and trust (the chain to the trust store at the signing time, revocation from the
+ * store's CRLs). A CA missing from the store makes a signature indeterminate, never broken. */
+#include <dirent.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/time.h"
+#include "motcua/pades.h"
+#include "pdf/pdf.h"
+#include "pki/cms.h"
+
+typedef struct {
+	const unsigned char *file;
+	const int64_t *br;
+} ranges;
+
+static int hash_ranges(unsigned char *out, unsigned int *out_len, const EVP_MD *md,
+	void *payload)
+{
+	const ranges *r = payload;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok = ctx && EVP_DigestInit_ex(ctx, md, NULL) == 1 &&
+		EVP_DigestUpdate(ctx, r->file + r->br[0], (size_t)r->br[1]) == 1 &&
+		EVP_DigestUpdate(ctx, r->file + r->br[2], (size_t)r->br[3]) == 1 &&
+		EVP_DigestFinal_ex(ctx, out, out_len) == 1;
+
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : MOTCUA_ERROR;
+}
+
+/* The /ByteRange must start at 0 and leave out exactly the /Contents hex string. */
+static bool byte_range_ok(char *why, size_t size, const int64_t br[4], const unsigned char *f,
+	size_t file_size)
+{
+	if (br[0] != 0 || br[1] <= 0 || br[2] <= br[1] + 1 || br[3] < 0 ||
+	    (uint64_t)br[2] + (uint64_t)br[3] > file_size) {
+		snprintf(why, size, "/ByteRange [%lld %lld %lld %lld] does not fit the file of %zu "
+			"bytes", (long long)br[0], (long long)br[1], (long long)br[2],
+			(long long)br[3], file_size);
+		return false;
+	}
+	if (f[br[1]] != '<' || f[br[2] - 1] != '>') {
+		snprintf(why, size, "/ByteRange leaves out bytes %lld-%lld, which are not the "
+			"/Contents string", (long long)br[1], (long long)br[2] - 1);
+		return false;
+	}
+	for (int64_t i = br[1] + 1; i < br[2] - 1; i++) {
+		int c = f[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+			snprintf(why, size, "the bytes /ByteRange leaves out are not only the "
+				"/Contents hex string (byte %lld)", (long long)i);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* "D:20260305103000+07'00'" → UTC seconds; 0 when unreadable. */
+static int64_t pdf_date(const char *m)
+{
+	int y, mo, d, h = 0, mi = 0, s = 0, oh = 0, om = 0, sign = 1;
+	char tz = 'Z';
+
+	if (!m || strncmp(m, "D:", 2) != 0 || sscanf(m + 2, "%4d%2d%2d%2d%2d%2d%c%2d'%2d", &y,
+	    &mo, &d, &h, &mi, &s, &tz, &oh, &om) < 3 || !mc_date_valid(y, mo, d))
+		return 0;
+	if (tz == '-')
+		sign = -1;
+	else if (tz != '+')
+		oh = om = 0;
+	return mc_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s -
+		sign * (oh * 3600 + om * 60);
+}
+
+static char *subject_text(X509 *cert)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *text = NULL, *data;
+	long n;
+
+	if (!bio)
+		return NULL;
+	X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0,
+		XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	if ((n = BIO_get_mem_data(bio, &data)) >= 0 && (text = malloc((size_t)n + 1))) {
+		memcpy(text, data, (size_t)n);
+		text[n] = '\0';
+	}
+	BIO_free(bio);
+	return text;
+}
+
+/* A certificate names an organisation when its CN is its O (the agency's seal certificate);
+ * a person's certificate carries the person's name as CN. */
+static bool names_person(X509 *cert)
+{
+	X509_NAME *n = X509_get_subject_name(cert);
+	char cn[256] = "", o[256] = "";
+
+	X509_NAME_get_text_by_NID(n, NID_commonName, cn, sizeof(cn));
+	X509_NAME_get_text_by_NID(n, NID_organizationName, o, sizeof(o));
+	return !*o || strcmp(cn, o) != 0;
+}
+
+static X509_STORE *load_trust(const char *dir, int *n_crls)
+{
+	X509_STORE *store = X509_STORE_new();
+	struct dirent *e;
+	DIR *d;
+
+	*n_crls = 0;
+	if (!store || !dir || !(d = opendir(dir)))
+		return store;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char path[4096];
+		BIO *bio;
+		X509 *cert;
+		X509_CRL *crl;
+
+		if (n < 5 || (strcmp(e->d_name + n - 4, ".pem") != 0 &&
+		    strcmp(e->d_name + n - 4, ".crt") != 0))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (!(bio = BIO_new_file(path, "r")))
+			continue;
+		if (n > 8 && strcmp(e->d_name + n - 8, ".crl.pem") == 0) {
+			while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL))) {
+				X509_STORE_add_crl(store, crl);
+				X509_CRL_free(crl);
+				(*n_crls)++;
+			}
+		} else {
+			while ((cert = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+				X509_STORE_add_cert(store, cert);
+				X509_free(cert);
+			}
+		}
+		ERR_clear_error();
+		BIO_free(bio);
+	}
+	closedir(d);
+	return store;
+}
+
+static void judge_trust(motcua_sig_report *r, X509_STORE *store, int n_crls,
+	const mc_cms_report *cms, bool have_store)
+{
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	X509_VERIFY_PARAM *param;
+	uint32_t ku = X509_get_key_usage(cms->signer);
+	int err;
+
+	if (!(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
+		r->trust = MOTCUA_FAILED;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "SIG_CONSTRAINTS_FAILURE: the "
+			"certificate's key usage allows no signatures");
+		X509_STORE_CTX_free(ctx);
+		return;
+	}
+	if (!ctx || X509_STORE_CTX_init(ctx, store, cms->signer, cms->certs) != 1) {
+		r->trust = MOTCUA_INDETERMINATE;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "could not build a chain");
+		X509_STORE_CTX_free(ctx);
+		return;
+	}
+	/* the signer's own dates first: OpenSSL would check revocation before them, and a CRL
+	 * younger than a back-dated signature hides the real reason */
+	if (r->signing_time) {
+		time_t at = (time_t)r->signing_time;
+
+		if (X509_cmp_time(X509_get0_notBefore(cms->signer), &at) > 0) {
+			r->trust = MOTCUA_FAILED;
+			snprintf(r->trust_detail, sizeof(r->trust_detail), "NOT_YET_VALID: the "
+				"signing certificate was not yet valid at the signing time");
+			X509_STORE_CTX_free(ctx);
+			return;
+		}
+	}
+	param = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set_time(param, (time_t)(r->signing_time ? r->signing_time :
+		mc_time_now()));
+	X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_ANY);
+	if (n_crls)
+		X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
+	if (X509_verify_cert(ctx) == 1) {
+		r->trust = MOTCUA_PASSED;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "chain to a trusted root valid "
+			"at the signing time%s", n_crls ? "; not revoked per the store's CRLs" :
+			"; no revocation data in the store");
+		X509_STORE_CTX_free(ctx);
+		return;
+	}
+	err = X509_STORE_CTX_get_error(ctx);
+	switch (err) {
+	case X509_V_ERR_CERT_REVOKED:
+		r->trust = MOTCUA_FAILED;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "REVOKED: the signing "
+			"certificate is revoked");
+		break;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		r->trust = MOTCUA_FAILED;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "NOT_YET_VALID: a certificate "
+			"of the chain was not yet valid at the signing time");
+		break;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		r->trust = MOTCUA_INDETERMINATE;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "OUT_OF_BOUNDS_NO_POE: a "
+			"certificate of the chain had expired at the claimed signing time");
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: {
+		X509 *top = X509_STORE_CTX_get_current_cert(ctx);
+		char issuer[256] = "?";
+
+		if (top)
+			X509_NAME_oneline(X509_get_issuer_name(top), issuer, sizeof(issuer));
+		r->trust = MOTCUA_INDETERMINATE;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "NO_CERTIFICATE_CHAIN_FOUND: "
+			"%s; install the CA %s in the trust store", have_store ?
+			"the trust store has no anchor for this chain" : "no trust store given",
+			issuer);
+		break;
+	}
+	case X509_V_ERR_CRL_NOT_YET_VALID:
+	case X509_V_ERR_CRL_HAS_EXPIRED:
+		r->trust = MOTCUA_INDETERMINATE;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "REVOCATION_OUT_OF_BOUNDS_NO_POE: "
+			"the store's CRL does not cover the signing time");
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_CRL:
+		r->trust = MOTCUA_INDETERMINATE;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "TRY_LATER: no CRL in the store "
+			"for the signing certificate's issuer");
+		break;
+	default:
+		r->trust = MOTCUA_FAILED;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "CHAIN_CONSTRAINTS_FAILURE: %s",
+			X509_verify_cert_error_string(err));
+	}
+	X509_STORE_CTX_free(ctx);
+}
+
+/* The DER of the CMS without the placeholder's trailing zeros. */
+static size_t der_length(const unsigned char *p, size_t n)
+{
+	size_t len, hdr;
+
+	if (n < 2 || p[0] != 0x30)
+		return n;
+	if (p[1] < 0x80) {
+		len = p[1];
+		hdr = 2;
+	} else {
+		size_t k = p[1] & 0x7f;
+
+		if (k == 0 || k > 4 || n < 2 + k)
+			return n;
+		len = 0;
+		for (size_t i = 0; i < k; i++)
+			len = (len << 8) | p[2 + i];
+		hdr = 2 + k;
+	}
+	return hdr + len <= n ? hdr + len : n;
+}
+
+static void judge(motcua_sig_report *r, const mc_pdf_signature *sig, const unsigned char *file,
+	size_t size, X509_STORE *store, int n_crls, bool have_store)
+{
+	ranges rg = { file, sig->byte_range };
+	mc_cms_report cms;
+
+	r->field = strdup(sig->field_name ? sig->field_name : "");
+	r->subfilter = strdup(sig->subfilter ? sig->subfilter : "");
+	r->signing_time = pdf_date(sig->m);
+	r->time_source = "claimed (/M)";
+	r->integrity = r->modification = r->trust = MOTCUA_INDETERMINATE;
+	if (!byte_range_ok(r->integrity_detail, sizeof(r->integrity_detail), sig->byte_range,
+	    file, size)) {
+		r->integrity = MOTCUA_FAILED;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "not judged: integrity failed");
+		return;
+	}
+	r->covers_whole_file = (size_t)(sig->byte_range[2] + sig->byte_range[3]) == size;
+	if (mc_cms_verify(&cms, sig->contents, der_length(sig->contents, sig->contents_len),
+	    hash_ranges, &rg) < 0 || !cms.parsed) {
+		r->integrity = MOTCUA_FAILED;
+		snprintf(r->integrity_detail, sizeof(r->integrity_detail), "FORMAT_FAILURE: "
+			"/Contents is not a CMS SignedData: %s", motcua_error_last());
+		mc_cms_report_clear(&cms);
+		return;
+	}
+	r->signer = subject_text(cms.signer);
+	r->signer_is_person = names_person(cms.signer);
+	if (!r->signing_time && cms.signing_time) {
+		r->signing_time = cms.signing_time;
+		r->time_source = "claimed (signingTime)";
+	}
+	if (!cms.digest_ok || !cms.signature_ok) {
+		r->integrity = MOTCUA_FAILED;
+		snprintf(r->integrity_detail, sizeof(r->integrity_detail), "%s: %.200s",
+			!cms.digest_ok ? "HASH_FAILURE" : "SIG_CRYPTO_FAILURE", cms.problem);
+	} else {
+		r->integrity = MOTCUA_PASSED;
+		snprintf(r->integrity_detail, sizeof(r->integrity_detail), "%s over the signed "
+			"bytes; CMS signature valid", cms.digest_alg);
+	}
+	if (r->covers_whole_file) {
+		r->modification = MOTCUA_PASSED;
+		snprintf(r->modification_detail, sizeof(r->modification_detail),
+			"the signature covers the whole file");
+	} else {
+		snprintf(r->modification_detail, sizeof(r->modification_detail), "%zu bytes were "
+			"added after this signature; motcua does not yet classify later revisions",
+			size - (size_t)(sig->byte_range[2] + sig->byte_range[3]));
+	}
+	if (cms.digestinfo_no_null)
+		snprintf(r->warnings, sizeof(r->warnings), "the RSA DigestInfo omits the NULL "
+			"parameters (accepted, RFC 4055)");
+	if (!cms.has_signing_cert_v2 && strcmp(r->subfilter, "ETSI.CAdES.detached") == 0)
+		snprintf(r->warnings + strlen(r->warnings), sizeof(r->warnings) - strlen(r->warnings),
+			"%sno signingCertificateV2 attribute", r->warnings[0] ? "; " : "");
+	if (r->integrity == MOTCUA_PASSED)
+		judge_trust(r, store, n_crls, &cms, have_store);
+	else
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "not judged: integrity failed");
+	mc_cms_report_clear(&cms);
+}
+
+int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *trust_dir)
+{
+	motcua_verify_report *r = NULL;
+	mc_pdf_signature *sigs = NULL;
+	unsigned char *file = NULL;
+	X509_STORE *store = NULL;
+	size_t n = 0, size = 0;
+	int n_crls = 0, error;
+
+	*out = NULL;
+	if ((error = mc_read_file((char **)&file, &size, path)) < 0 ||
+	    (error = mc_pdf_signatures(&sigs, &n, path)) < 0)
+		goto done;
+	if (!(r = calloc(1, sizeof(*r))) || !(r->file = strdup(path)) ||
+	    (n && !(r->sigs = calloc(n, sizeof(*r->sigs))))) {
+		error = mc_error_oom();
+		goto done;
+	}
+	if (!(store = load_trust(trust_dir, &n_crls))) {
+		error = mc_error_oom();
+		goto done;
+	}
+	r->n_sigs = n;
+	for (size_t i = 0; i < n; i++)
+		judge(&r->sigs[i], &sigs[i], file, size, store, n_crls, trust_dir != NULL);
+	*out = r;
+	r = NULL;
+done:
+	X509_STORE_free(store);
+	motcua_verify_report_free(r);
+	mc_pdf_signatures_free(sigs, n);
+	free(file);
+	return error;
+}
+
+bool motcua_verify_all_passed(const motcua_verify_report *r)
+{
+	if (!r || r->n_sigs == 0)
+		return false;
+	for (size_t i = 0; i < r->n_sigs; i++)
+		if (r->sigs[i].integrity != MOTCUA_PASSED || r->sigs[i].trust != MOTCUA_PASSED ||
+		    r->sigs[i].modification != MOTCUA_PASSED)
+			return false;
+	return true;
+}
+
+void motcua_verify_report_free(motcua_verify_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n_sigs; i++) {
+		free(r->sigs[i].field);
+		free(r->sigs[i].subfilter);
+		free(r->sigs[i].signer);
+	}
+	free(r->sigs);
+	free(r->file);
+	free(r);
+}
+
+static const char *verdict_name(motcua_verdict v)
+{
+	return v == MOTCUA_PASSED ? "passed" : v == MOTCUA_FAILED ? "failed" : "indeterminate";
+}
+
+char *motcua_verify_report_json(const motcua_verify_report *r)
+{
+	mc_buf b = MC_BUF_INIT;
+	char when[32];
+
+	mc_buf_puts(&b, "{\"file\":");
+	mc_buf_json_str(&b, r->file);
+	mc_buf_printf(&b, ",\"valid\":%s,\"signatures\":[",
+		motcua_verify_all_passed(r) ? "true" : "false");
+	for (size_t i = 0; i < r->n_sigs; i++) {
+		const motcua_sig_report *s = &r->sigs[i];
+
+		mc_buf_printf(&b, "%s{\"field\":", i ? "," : "");
+		mc_buf_json_str(&b, s->field);
+		mc_buf_puts(&b, ",\"subfilter\":");
+		mc_buf_json_str(&b, s->subfilter);
+		mc_buf_puts(&b, ",\"signer\":");
+		mc_buf_json_str(&b, s->signer);
+		mc_buf_printf(&b, ",\"role\":\"%s\",\"signing_time\":",
+			s->signer_is_person ? "person" : "organisation");
+		mc_buf_json_str(&b, s->signing_time ? mc_time_format(when, sizeof(when),
+			s->signing_time) : NULL);
+		mc_buf_puts(&b, ",\"time_source\":");
+		mc_buf_json_str(&b, s->time_source);
+		mc_buf_printf(&b, ",\"covers_whole_file\":%s,\"integrity\":{\"verdict\":\"%s\","
+			"\"detail\":", s->covers_whole_file ? "true" : "false",
+			verdict_name(s->integrity));
+		mc_buf_json_str(&b, s->integrity_detail);
+		mc_buf_printf(&b, "},\"modification\":{\"verdict\":\"%s\",\"detail\":",
+			verdict_name(s->modification));
+		mc_buf_json_str(&b, s->modification_detail);
+		mc_buf_printf(&b, "},\"trust\":{\"verdict\":\"%s\",\"detail\":",
+			verdict_name(s->trust));
+		mc_buf_json_str(&b, s->trust_detail);
+		mc_buf_puts(&b, "},\"warnings\":");
+		mc_buf_json_str(&b, s->warnings);
+		mc_buf_puts(&b, "}");
+	}
+	mc_buf_puts(&b, "]}");
+	return mc_buf_detach(&b);
+}
+
+char *motcua_verify_report_text(const motcua_verify_report *r, const char *lang)
+{
+	bool vi = lang && strcmp(lang, "vi") == 0;
+	mc_buf b = MC_BUF_INIT;
+	char when[32];
+
+	mc_buf_printf(&b, "%s: %zu %s\n", r->file, r->n_sigs, vi ? "chữ ký" : "signature(s)");
+	for (size_t i = 0; i < r->n_sigs; i++) {
+		const motcua_sig_report *s = &r->sigs[i];
+
+		mc_buf_printf(&b, "\n[%zu] %s (%s)\n  %s %s — %s\n  %s %s, %s\n", i + 1, s->field,
+			s->subfilter, vi ? "Người ký:" : "Signer:", s->signer ? s->signer : "?",
+			s->signer_is_person ? (vi ? "cá nhân" : "person") :
+			(vi ? "tổ chức" : "organisation"), vi ? "Thời gian ký:" : "Signed at:",
+			s->signing_time ? mc_time_format(when, sizeof(when), s->signing_time) : "?",
+			s->time_source);
+		mc_buf_printf(&b, "  %-14s %-13s %s\n", vi ? "Toàn vẹn:" : "integrity:",
+			verdict_name(s->integrity), s->integrity_detail);
+		mc_buf_printf(&b, "  %-14s %-13s %s\n", vi ? "Sửa đổi:" : "modification:",
+			verdict_name(s->modification), s->modification_detail);
+		mc_buf_printf(&b, "  %-14s %-13s %s\n", vi ? "Tin cậy:" : "trust:",
+			verdict_name(s->trust), s->trust_detail);
+		if (s->warnings[0])
+			mc_buf_printf(&b, "  %s %s\n", vi ? "Lưu ý:" : "warning:", s->warnings);
+	}
+	mc_buf_printf(&b, "\n%s\n", motcua_verify_all_passed(r) ?
+		(vi ? "Mọi chữ ký hợp lệ." : "Every signature is valid.") :
+		(vi ? "Có chữ ký không hợp lệ hoặc chưa xác định." :
+		"Not every signature could be confirmed valid."));
+	return mc_buf_detach(&b);
+}
