@@ -47,7 +47,20 @@ static int load_signer(motcua_signer **out, const cli_args *a)
 	char *pass = NULL;
 	int error;
 
-	if (cli_opt(a, "--p12")) {
+	if (cli_opt(a, "--pkcs11")) {
+		const char *file = cli_opt(a, "--pin-file"), *env = getenv("MOTCUA_PIN");
+		size_t len;
+
+		if (file && (error = mc_read_file(&pass, &len, file)) < 0)
+			return error;
+		if (pass)
+			pass[strcspn(pass, "\r\n")] = '\0';
+		else if (!(pass = strdup(env ? env : "")))
+			return mc_error_oom();
+		error = cli_opt(a, "--cert") ? motcua_signer_load_pkcs11(out, cli_opt(a, "--pkcs11"),
+			pass, cli_opt(a, "--module"), cli_opt(a, "--cert"), cli_opt(a, "--chain")) :
+			mc_error(MOTCUA_EINVALID, "--pkcs11 needs --cert: the token key's certificate");
+	} else if (cli_opt(a, "--p12")) {
 		if ((error = password(&pass, a)) == 0)
 			error = motcua_signer_load_p12(out, cli_opt(a, "--p12"), pass);
 	} else if (cli_opt(a, "--key") && cli_opt(a, "--cert")) {
@@ -55,7 +68,8 @@ static int load_signer(motcua_signer **out, const cli_args *a)
 			error = motcua_signer_load_pem(out, cli_opt(a, "--key"), cli_opt(a, "--cert"),
 				cli_opt(a, "--chain"), *pass ? pass : NULL);
 	} else {
-		error = mc_error(MOTCUA_EINVALID, "give --p12 FILE, or --key FILE and --cert FILE");
+		error = mc_error(MOTCUA_EINVALID, "give --p12 FILE, --key FILE and --cert FILE, or "
+			"--pkcs11 URI and --cert FILE");
 	}
 	if (pass)
 		memset(pass, 0, strlen(pass));
@@ -140,11 +154,13 @@ const cli_command cli_pki_commands[] = {
 	{ "pki demo", "DIR", "make a demo PKI: root and issuing CA, leader, seal, TSA, OCSP, CRLs",
 	  NULL, NULL, cmd_pki_demo, 1 },
 	{ "sign", "IN.pdf -o OUT.pdf [--as leader|agency|copy|attachment] [--profile B-B] "
-	  "(--p12 FILE | --key FILE --cert FILE [--chain FILE]) [--password-file FILE] "
+	  "(--p12 FILE | --key FILE --cert FILE | --pkcs11 URI --cert FILE [--module SO]) "
+	  "[--chain FILE] [--password-file FILE] [--pin-file FILE] "
 	  "[--field NAME | --page N --rect x,y,w,h] [--invisible] [--reason TEXT] "
 	  "[--doc-number TEXT] [--copy-form TEXT] [--agency-name TEXT] [--digest sha256] "
-	  "[--at TIME]", "sign a PDF as PAdES (password also from $MOTCUA_PASSWORD)",
-	  "--out --as --profile --p12 --key --cert --chain --password-file --field --page --rect "
+	  "[--at TIME]", "sign a PDF as PAdES (password from $MOTCUA_PASSWORD, PIN from $MOTCUA_PIN)",
+	  "--out --as --profile --p12 --key --cert --chain --password-file --pkcs11 --module "
+	  "--pin-file --field --page --rect "
 	  "--reason --location --doc-number --copy-form --agency-name --digest --at",
 	  "--invisible", cmd_sign, 1 },
 	{ "verify", "FILE.pdf [--trust DIR] [--json] [--lang vi|en]",

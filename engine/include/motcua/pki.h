@@ -19,6 +19,14 @@ int motcua_signer_load_pem(motcua_signer **out, const char *key_path, const char
  * password is MOTCUA_EDENIED, naming the file. */
 int motcua_signer_load_p12(motcua_signer **out, const char *path, const char *password);
 
+/* A key on a PKCS#11 token, named by a pkcs11: URI (RFC 7512), unlocked with the PIN, through
+ * `module` (NULL: SoftHSM2's), with its PEM certificate and optional chain. The private key
+ * never leaves the token. A wrong PIN is MOTCUA_EDENIED. PKCS#11 logs a whole application
+ * in at once: after one successful login, the token stays open to this process, so run each
+ * signing session (one user's PIN) in a process of its own, as the motcua command does. */
+int motcua_signer_load_pkcs11(motcua_signer **out, const char *uri, const char *pin,
+	const char *module, const char *cert_path, const char *chain_path);
+
 /* The subject of the signer's certificate as UTF-8 text, e.g. "CN=Nguyễn Văn A, O=...";
  * lives as long as the signer. */
 const char *motcua_signer_subject(const motcua_signer *s);
