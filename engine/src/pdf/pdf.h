@@ -63,6 +63,23 @@ typedef struct {
 int mc_pdf_signatures(mc_pdf_signature **out, size_t *count, const char *path);
 void mc_pdf_signatures_free(mc_pdf_signature *list, size_t count);
 
+/* What changed after a signed revision (pdf/revisions.cpp), classified by the rules of
+ * ETSI EN 319 102-1 for PAdES: later signatures (fields, widgets on any page, their
+ * appearances), the DSS, document timestamps and the filling of empty signature fields are
+ * allowed; changes to pages (content, resources, other annotations), other catalog keys, form
+ * values and removed objects are not. */
+typedef struct {
+	bool allowed;               /* no change is "not allowed" */
+	char *summary;              /* one line per change, "allowed: ..." or "not allowed: ...",
+	                             * '\n'-separated; "" when nothing changed */
+} mc_pdf_revision_diff;
+
+/* Compares the document as it was at byte offset signed_end (the end of a signed revision,
+ * /ByteRange[2] + /ByteRange[3]) with the whole file. Returns 0 with *out filled (the caller
+ * clears it), or MOTCUA_EINVALID when either revision cannot be read as a PDF. */
+int mc_pdf_compare_revisions(mc_pdf_revision_diff *out, const char *path, int64_t signed_end);
+void mc_pdf_revision_diff_clear(mc_pdf_revision_diff *d);
+
 #ifdef __cplusplus
 }
 #endif
