@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "pki/cms.h"
 #include "pki/der.h"
+#include "pki/tsp.h"
 
 enum { PARAMS_ABSENT, PARAMS_NULL, PARAMS_OTHER };
 
@@ -251,12 +252,34 @@ done:
 	return error;
 }
 
+/* unsignedAttrs [1] IMPLICIT SET OF Attribute { signatureTimeStampToken }. */
+static int put_timestamp(mc_der *d, const unsigned char *token, size_t token_len)
+{
+	mc_der v = MC_DER_INIT;
+	size_t m;
+	int error = MOTCUA_ERROR;
+
+	if (mc_der_raw(&v, token, token_len) < 0 || mc_der_begin(d, &m, MC_DER_CTXC(1)) < 0 ||
+	    put_attr(d, NID_id_smime_aa_timeStampToken, &v) < 0 || mc_der_end(d, m) < 0)
+		goto done;
+	error = 0;
+done:
+	mc_der_free(&v);
+	return error;
+}
+
 int mc_cms_sign(unsigned char **out, size_t *out_len, const motcua_signer *s, const EVP_MD *md,
 	const unsigned char *digest, size_t digest_len)
 {
+	return mc_cms_sign_ex(out, out_len, s, md, digest, digest_len, NULL);
+}
+
+int mc_cms_sign_ex(unsigned char **out, size_t *out_len, const motcua_signer *s,
+	const EVP_MD *md, const unsigned char *digest, size_t digest_len, const char *tsa_url)
+{
 	mc_der attrs = MC_DER_INIT, tbs = MC_DER_INIT, d = MC_DER_INIT;
-	unsigned char *sig = NULL;
-	size_t sig_len = 0, ci, sd_x, sd, set, si, m;
+	unsigned char *sig = NULL, *token = NULL;
+	size_t sig_len = 0, token_len = 0, ci, sd_x, sd, set, si, m;
 	int md_nid = md ? EVP_MD_get_type(md) : NID_undef, kind, error;
 
 	*out = NULL;
@@ -285,6 +308,10 @@ int mc_cms_sign(unsigned char **out, size_t *out_len, const motcua_signer *s, co
 	}
 	if ((error = sign_bytes(&sig, &sig_len, s->key, kind, md, tbs.ptr, tbs.size)) < 0)
 		goto done;
+	/* the time-stamp covers the signature value: the signature existed at genTime */
+	if (tsa_url &&
+	    (error = mc_tsp_timestamp(&token, &token_len, tsa_url, md, sig, sig_len)) < 0)
+		goto done;
 
 	error = MOTCUA_ERROR;
 	if (mc_der_begin(&d, &ci, MC_DER_SEQUENCE) < 0 || put_oid(&d, NID_pkcs7_signed) < 0 ||
@@ -302,6 +329,7 @@ int mc_cms_sign(unsigned char **out, size_t *out_len, const motcua_signer *s, co
 	    (kind == 'r' ? put_alg(&d, NID_rsaEncryption, 1) : put_alg(&d, ecdsa_nid(md_nid), 0))
 		< 0 ||
 	    mc_der_tlv(&d, MC_DER_OCTETS, sig, sig_len) < 0 ||
+	    (token && put_timestamp(&d, token, token_len) < 0) ||
 	    mc_der_end(&d, si) < 0 || mc_der_end(&d, set) < 0 || mc_der_end(&d, sd) < 0 ||
 	    mc_der_end(&d, sd_x) < 0 || mc_der_end(&d, ci) < 0)
 		goto done;
@@ -309,6 +337,7 @@ int mc_cms_sign(unsigned char **out, size_t *out_len, const motcua_signer *s, co
 		error = 0;
 done:
 	OPENSSL_free(sig);
+	OPENSSL_free(token);
 	mc_der_free(&attrs);
 	mc_der_free(&tbs);
 	mc_der_free(&d);
@@ -932,6 +961,10 @@ int mc_cms_verify(mc_cms_report *out, const unsigned char *der, size_t len,
 	if (!out->certs && !(out->certs = sk_X509_new_null()))
 		return mc_error_oom();
 	out->parsed = true;
+	if (!(out->signature_value = p.sig.len ? OPENSSL_memdup(p.sig.v, p.sig.len) :
+	    OPENSSL_zalloc(1)))
+		return mc_error_oom();
+	out->signature_value_len = p.sig.len;
 	if (p.unsigned_attrs.tag)
 		read_unsigned_attrs(out, &p.unsigned_attrs);
 
@@ -986,5 +1019,6 @@ void mc_cms_report_clear(mc_cms_report *r)
 	X509_free(r->signer);
 	sk_X509_pop_free(r->certs, X509_free);
 	OPENSSL_free(r->timestamp);
+	OPENSSL_free(r->signature_value);
 	memset(r, 0, sizeof(*r));
 }

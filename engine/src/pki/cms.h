@@ -21,6 +21,13 @@
 int mc_cms_sign(unsigned char **out, size_t *out_len, const motcua_signer *s, const EVP_MD *md,
 	const unsigned char *digest, size_t digest_len);
 
+/* mc_cms_sign, and when tsa_url is not NULL, PAdES B-T: the TSA at tsa_url time-stamps the
+ * SignerInfo's signature value (with `md`, pki/tsp.h) and the token goes in the unsigned
+ * attribute signatureTimeStampToken (id-aa-timeStampToken, RFC 3161 Appendix A). An
+ * unreachable or refusing TSA fails the whole signature (MOTCUA_ERROR naming the URL). */
+int mc_cms_sign_ex(unsigned char **out, size_t *out_len, const motcua_signer *s,
+	const EVP_MD *md, const unsigned char *digest, size_t digest_len, const char *tsa_url);
+
 /* Hashes the signed content with `md` into out (EVP_MAX_MD_SIZE), for the verifier. */
 typedef int (*mc_cms_content_hash)(unsigned char *out, unsigned int *out_len, const EVP_MD *md,
 	void *payload);
@@ -39,6 +46,9 @@ typedef struct {
 	STACK_OF(X509) *certs;    /* every certificate in the CMS (owned) */
 	unsigned char *timestamp; /* unsigned attribute signatureTimeStampToken (DER), or NULL */
 	size_t timestamp_len;
+	unsigned char *signature_value; /* the SignerInfo's signature octets (owned): what a
+	                                 * signature time-stamp's imprint covers */
+	size_t signature_value_len;
 	char problem[256];        /* why something above is false, for the report */
 } mc_cms_report;
 
