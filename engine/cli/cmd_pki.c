@@ -93,9 +93,14 @@ static int sign_options(motcua_sign_options *o, const cli_args *a)
 	else
 		return mc_error(MOTCUA_EINVALID, "--as '%s': leader, agency, copy or attachment",
 			as);
-	if (cli_opt(a, "--profile") && strcmp(cli_opt(a, "--profile"), "B-B") != 0)
-		return mc_error(MOTCUA_EINVALID, "--profile %s: this version signs B-B; B-T, B-LT "
-			"and B-LTA are coming", cli_opt(a, "--profile"));
+	if (cli_opt(a, "--profile") && strcmp(cli_opt(a, "--profile"), "B-B") != 0 &&
+	    strcmp(cli_opt(a, "--profile"), "B-T") != 0)
+		return mc_error(MOTCUA_EINVALID, "--profile %s: this version signs B-B and B-T; "
+			"B-LT and B-LTA are coming", cli_opt(a, "--profile"));
+	if (cli_opt(a, "--profile") && strcmp(cli_opt(a, "--profile"), "B-T") == 0 &&
+	    !(o->tsa_url = cli_opt(a, "--tsa")))
+		return mc_error(MOTCUA_EINVALID, "--profile B-T needs --tsa URL, the time-stamping "
+			"authority");
 	if (rect && sscanf(rect, "%lf,%lf,%lf,%lf", &o->rect[0], &o->rect[1], &o->rect[2],
 	    &o->rect[3]) != 4)
 		return mc_error(MOTCUA_EINVALID, "--rect '%s': want x,y,w,h in points", rect);
@@ -156,11 +161,11 @@ const cli_command cli_pki_commands[] = {
 	{ "sign", "IN.pdf -o OUT.pdf [--as leader|agency|copy|attachment] [--profile B-B] "
 	  "(--p12 FILE | --key FILE --cert FILE | --pkcs11 URI --cert FILE [--module SO]) "
 	  "[--chain FILE] [--password-file FILE] [--pin-file FILE] "
-	  "[--field NAME | --page N --rect x,y,w,h] [--invisible] [--reason TEXT] "
+	  "[--profile B-B|B-T --tsa URL] [--field NAME | --page N --rect x,y,w,h] [--invisible] [--reason TEXT] "
 	  "[--doc-number TEXT] [--copy-form TEXT] [--agency-name TEXT] [--digest sha256] "
 	  "[--at TIME]", "sign a PDF as PAdES (password from $MOTCUA_PASSWORD, PIN from $MOTCUA_PIN)",
 	  "--out --as --profile --p12 --key --cert --chain --password-file --pkcs11 --module "
-	  "--pin-file --field --page --rect "
+	  "--pin-file --tsa --field --page --rect "
 	  "--reason --location --doc-number --copy-form --agency-name --digest --at",
 	  "--invisible", cmd_sign, 1 },
 	{ "verify", "FILE.pdf [--trust DIR] [--json] [--lang vi|en]",

@@ -12,6 +12,7 @@
 #include "pdf/pdf.h"
 #include "pdfgen.h"
 #include "test.h"
+#include "tsa.h"
 
 typedef struct {
 	char *dir;          /* temporary folder */
@@ -171,9 +172,13 @@ static void test_leader_then_attachment_both_valid(void)
 		CHECK_INT(r->sigs[0].trust, MOTCUA_PASSED);
 		CHECK(r->sigs[0].signer_is_person);
 		CHECK(!r->sigs[0].covers_whole_file);
+		/* the later revision only adds the second signature: allowed */
+		CHECK_INT(r->sigs[0].modification, MOTCUA_PASSED);
+		CHECK_CONTAINS(r->sigs[0].modification_detail, "signature field");
 		CHECK_INT(r->sigs[1].integrity, MOTCUA_PASSED);
 		CHECK_INT(r->sigs[1].modification, MOTCUA_PASSED);
 	}
+	CHECK(motcua_verify_all_passed(r));
 	motcua_verify_report_free(r);
 	world_close(&w);
 }
@@ -248,6 +253,75 @@ done:
 	world_close(&w);
 }
 
+/* Object 5 of test_make_pdf is page 1's content stream. */
+static const char forged_content[] = "<< /Length 44 >>\nstream\n"
+	"BT\n/F1 14 Tf\n72 770 Td\n(GIAY PHEP GIA) Tj\nET\nendstream";
+
+static void test_content_changed_after_signing_is_flagged(void)
+{
+	char out[4200], *text = NULL;
+	motcua_verify_report *r;
+	world w;
+
+	world_open(&w);
+	snprintf(out, sizeof(out), "%s/forged.pdf", w.dir);
+	CHECK_OK(sign(&w, w.in, out, "leader", MOTCUA_SIGN_LEADER, "2026-03-05T10:30"));
+	/* an incremental update that rewrites the page, then a seal on top of it */
+	CHECK_INT(test_append_update(out, 5, forged_content), 0);
+	r = verify(&w, out, true);
+	CHECK(r && r->n_sigs == 1 && r->sigs[0].integrity == MOTCUA_PASSED &&
+		r->sigs[0].modification == MOTCUA_FAILED);
+	if (r && r->n_sigs == 1)
+		CHECK_CONTAINS(r->sigs[0].modification_detail, "page 1 content changed");
+	motcua_verify_report_free(r);
+	/* the program says so too, and exits 1 */
+	CHECK_INT(test_run(&text, "'%s' verify '%s' --trust '%s'", test_motcua_bin(), out,
+		w.trust), 1);
+	CHECK_CONTAINS(text, "modified after signing");
+	free(text);
+	world_close(&w);
+}
+
+static void test_b_t_signature_carries_a_trusted_timestamp(void)
+{
+	motcua_sign_options o = MOTCUA_SIGN_OPTIONS_INIT;
+	char out[4200], tsadir[4200];
+	motcua_verify_report *r;
+	motcua_signer *s;
+	test_tsa tsa;
+	world w;
+
+	world_open(&w);
+	snprintf(out, sizeof(out), "%s/bt.pdf", w.dir);
+	snprintf(tsadir, sizeof(tsadir), "%s/tsa", w.dir);
+	setenv("NO_PROXY", "127.0.0.1", 1);
+	CHECK_INT(test_run(NULL, "mkdir -p '%s'", tsadir), 0);
+	CHECK_INT(test_tsa_start(&tsa, w.pki, tsadir), 0);
+	s = signer(&w, "seal");
+	o.as = MOTCUA_SIGN_COPY;
+	o.tsa_url = test_tsa_url(&tsa);
+	CHECK_OK(motcua_sign_pdf(w.in, out, s, &o));
+	test_tsa_stop(&tsa);
+	motcua_signer_free(s);
+	r = verify(&w, out, true);
+	CHECK(r && motcua_verify_all_passed(r));
+	if (r && r->n_sigs == 1) {
+		CHECK(r->sigs[0].timestamped);
+		CHECK_STR(r->sigs[0].time_source, "timestamp");
+		CHECK(llabs(r->sigs[0].signing_time - mc_time_now()) < 120);
+	}
+	motcua_verify_report_free(r);
+	/* a TSA that is down: nothing is written */
+	s = signer(&w, "seal");
+	o.tsa_url = "http://127.0.0.1:9/";
+	unlink(out);
+	CHECK(motcua_sign_pdf(w.in, out, s, &o) < 0);
+	CHECK_CONTAINS(motcua_error_last(), "127.0.0.1:9");
+	CHECK(access(out, F_OK) != 0);
+	motcua_signer_free(s);
+	world_close(&w);
+}
+
 static void test_trust_verdicts(void)
 {
 	char out[4200];
@@ -316,5 +390,7 @@ static void test_bad_input_is_refused_and_writes_nothing(void)
 TEST_MAIN(TEST_CASE(test_copy_signature_passes_pdfsig_openssl_and_qpdf),
 	TEST_CASE(test_leader_then_attachment_both_valid),
 	TEST_CASE(test_tampering_is_caught_with_its_reason),
+	TEST_CASE(test_content_changed_after_signing_is_flagged),
+	TEST_CASE(test_b_t_signature_carries_a_trusted_timestamp),
 	TEST_CASE(test_trust_verdicts),
 	TEST_CASE(test_bad_input_is_refused_and_writes_nothing))

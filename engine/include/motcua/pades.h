@@ -30,9 +30,10 @@ typedef struct {
 	const char *doc_number;     /* ATTACHMENT: the document's number and symbol */
 	const char *font_file;      /* default: Liberation Serif (Times New Roman metrics) */
 	int64_t signing_time;       /* 0: now */
+	const char *tsa_url;        /* set: PAdES B-T, an RFC 3161 signature timestamp from it */
 } motcua_sign_options;
 #define MOTCUA_SIGN_OPTIONS_INIT { 1, MOTCUA_SIGN_LEADER, NULL, NULL, 0, { 0, 0, 0, 0 }, \
-	false, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+	false, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
 
 int motcua_sign_pdf(const char *in_path, const char *out_path, const motcua_signer *signer,
 	const motcua_sign_options *opts);
@@ -50,7 +51,8 @@ typedef struct {
 	char *signer;               /* subject of the signing certificate, UTF-8 */
 	bool signer_is_person;      /* the certificate names a person rather than an organisation */
 	int64_t signing_time;       /* UTC seconds */
-	const char *time_source;    /* "claimed (/M)", "claimed (signingTime)" */
+	const char *time_source;    /* "timestamp", "claimed (/M)", "claimed (signingTime)" */
+	bool timestamped;           /* a valid signature timestamp fixes the time (B-T) */
 	motcua_verdict integrity;   /* ByteRange, digest, CMS signature */
 	motcua_verdict modification;/* later revisions */
 	motcua_verdict trust;       /* chain to the trust store at the signing time */

@@ -193,7 +193,7 @@ int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
 	    (error = mc_pdf_sign_prepare(br, in, partial, &p)) < 0)
 		goto done;
 	if ((error = hash_ranges(digest, &digest_len, partial, br, md)) < 0 ||
-	    (error = mc_cms_sign(&cms, &cms_len, s, md, digest, digest_len)) < 0 ||
+	    (error = mc_cms_sign_ex(&cms, &cms_len, s, md, digest, digest_len, o->tsa_url)) < 0 ||
 	    (error = mc_pdf_sign_embed(partial, br, cms, cms_len)) < 0)
 		goto done;
 	if (rename(partial, out) < 0)

@@ -17,6 +17,7 @@
 #include "motcua/pades.h"
 #include "pdf/pdf.h"
 #include "pki/cms.h"
+#include "pki/tsp.h"
 
 typedef struct {
 	const unsigned char *file;
@@ -253,6 +254,52 @@ static void judge_trust(motcua_sig_report *r, X509_STORE *store, int n_crls,
 	X509_STORE_CTX_free(ctx);
 }
 
+/* Every revision after the signed one: only new signatures, their appearances, a DSS and
+ * document timestamps may come after a signature (what provinces add when they seal and
+ * number a document); anything else is a modification. */
+static void judge_revisions(motcua_sig_report *r, const char *path, int64_t signed_end)
+{
+	mc_pdf_revision_diff d = { 0 };
+	char *nl;
+
+	if (mc_pdf_compare_revisions(&d, path, signed_end) < 0) {
+		snprintf(r->modification_detail, sizeof(r->modification_detail), "the later "
+			"revisions cannot be compared: %.180s", motcua_error_last());
+		return;
+	}
+	r->modification = d.allowed ? MOTCUA_PASSED : MOTCUA_FAILED;
+	/* one line of the summary per change: show them joined, disallowed ones first */
+	for (nl = d.summary; nl && (nl = strchr(nl, '\n'));)
+		*nl = nl[1] ? ';' : '\0';
+	snprintf(r->modification_detail, sizeof(r->modification_detail), "%s%.220s",
+		d.allowed ? "later revisions only add what is allowed: " :
+		"modified after signing: ", d.summary ? d.summary : "");
+	mc_pdf_revision_diff_clear(&d);
+}
+
+/* A signature timestamp (B-T) over the signature value fixes when the signature existed; a
+ * bad one is a warning and the time stays claimed. */
+static void judge_timestamp(motcua_sig_report *r, const mc_cms_report *cms, X509_STORE *store)
+{
+	mc_tsp_info ts;
+	size_t used = strlen(r->warnings);
+
+	if (mc_tsp_check_token(&ts, cms->timestamp, cms->timestamp_len, cms->signature_value,
+	    cms->signature_value_len, store) < 0 || !ts.parsed) {
+		snprintf(r->warnings + used, sizeof(r->warnings) - used, "%sthe signature "
+			"timestamp cannot be read", used ? "; " : "");
+	} else if (!ts.imprint_ok || !ts.signature_ok || !ts.chain_ok) {
+		snprintf(r->warnings + used, sizeof(r->warnings) - used, "%sthe signature "
+			"timestamp does not hold (%.160s); the signing time stays claimed",
+			used ? "; " : "", ts.problem);
+	} else {
+		r->signing_time = ts.gen_time;
+		r->time_source = "timestamp";
+		r->timestamped = true;
+	}
+	mc_tsp_info_clear(&ts);
+}
+
 /* The DER of the CMS without the placeholder's trailing zeros. */
 static size_t der_length(const unsigned char *p, size_t n)
 {
@@ -276,8 +323,8 @@ static size_t der_length(const unsigned char *p, size_t n)
 	return hdr + len <= n ? hdr + len : n;
 }
 
-static void judge(motcua_sig_report *r, const mc_pdf_signature *sig, const unsigned char *file,
-	size_t size, X509_STORE *store, int n_crls, bool have_store)
+static void judge(motcua_sig_report *r, const char *path, const mc_pdf_signature *sig,
+	const unsigned char *file, size_t size, X509_STORE *store, int n_crls, bool have_store)
 {
 	ranges rg = { file, sig->byte_range };
 	mc_cms_report cms;
@@ -308,6 +355,8 @@ static void judge(motcua_sig_report *r, const mc_pdf_signature *sig, const unsig
 		r->signing_time = cms.signing_time;
 		r->time_source = "claimed (signingTime)";
 	}
+	if (cms.timestamp)
+		judge_timestamp(r, &cms, store);
 	if (!cms.digest_ok || !cms.signature_ok) {
 		r->integrity = MOTCUA_FAILED;
 		snprintf(r->integrity_detail, sizeof(r->integrity_detail), "%s: %.200s",
@@ -322,9 +371,7 @@ static void judge(motcua_sig_report *r, const mc_pdf_signature *sig, const unsig
 		snprintf(r->modification_detail, sizeof(r->modification_detail),
 			"the signature covers the whole file");
 	} else {
-		snprintf(r->modification_detail, sizeof(r->modification_detail), "%zu bytes were "
-			"added after this signature; motcua does not yet classify later revisions",
-			size - (size_t)(sig->byte_range[2] + sig->byte_range[3]));
+		judge_revisions(r, path, sig->byte_range[2] + sig->byte_range[3]);
 	}
 	if (cms.digestinfo_no_null)
 		snprintf(r->warnings, sizeof(r->warnings), "the RSA DigestInfo omits the NULL "
@@ -363,7 +410,7 @@ int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *
 	}
 	r->n_sigs = n;
 	for (size_t i = 0; i < n; i++)
-		judge(&r->sigs[i], &sigs[i], file, size, store, n_crls, trust_dir != NULL);
+		judge(&r->sigs[i], path, &sigs[i], file, size, store, n_crls, trust_dir != NULL);
 	*out = r;
 	r = NULL;
 done:
@@ -428,6 +475,7 @@ char *motcua_verify_report_json(const motcua_verify_report *r)
 			s->signing_time) : NULL);
 		mc_buf_puts(&b, ",\"time_source\":");
 		mc_buf_json_str(&b, s->time_source);
+		mc_buf_printf(&b, ",\"timestamped\":%s", s->timestamped ? "true" : "false");
 		mc_buf_printf(&b, ",\"covers_whole_file\":%s,\"integrity\":{\"verdict\":\"%s\","
 			"\"detail\":", s->covers_whole_file ? "true" : "false",
 			verdict_name(s->integrity));
