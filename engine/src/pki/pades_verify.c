@@ -101,16 +101,19 @@ static char *subject_text(X509 *cert)
 	return text;
 }
 
-/* A certificate names an organisation when its CN is its O (the agency's seal certificate);
- * a person's certificate carries the person's name as CN. */
+/* Personal certificates of the government CA carry what only a person has: an e-mail
+ * address, a title, a given name or surname, a user id (the ID number); an agency's seal
+ * certificate names the agency and nothing personal. */
 static bool names_person(X509 *cert)
 {
+	static const int personal[] = { NID_pkcs9_emailAddress, NID_title, NID_givenName,
+		NID_surname, NID_userId };
 	X509_NAME *n = X509_get_subject_name(cert);
-	char cn[256] = "", o[256] = "";
 
-	X509_NAME_get_text_by_NID(n, NID_commonName, cn, sizeof(cn));
-	X509_NAME_get_text_by_NID(n, NID_organizationName, o, sizeof(o));
-	return !*o || strcmp(cn, o) != 0;
+	for (size_t i = 0; i < sizeof(personal) / sizeof(personal[0]); i++)
+		if (X509_NAME_get_index_by_NID(n, personal[i], -1) >= 0)
+			return true;
+	return false;
 }
 
 static X509_STORE *load_trust(const char *dir, int *n_crls)
@@ -373,9 +376,13 @@ static void judge(motcua_sig_report *r, const char *path, const mc_pdf_signature
 	} else {
 		judge_revisions(r, path, sig->byte_range[2] + sig->byte_range[3]);
 	}
+	if (strcmp(cms.digest_alg, "sha1") == 0)
+		snprintf(r->warnings, sizeof(r->warnings), "SHA-1 digest: a weak algorithm, "
+			"accepted for documents signed with it; ");
 	if (cms.digestinfo_no_null)
-		snprintf(r->warnings, sizeof(r->warnings), "the RSA DigestInfo omits the NULL "
-			"parameters (accepted, RFC 4055)");
+		snprintf(r->warnings + strlen(r->warnings), sizeof(r->warnings) -
+			strlen(r->warnings), "the RSA DigestInfo omits the NULL parameters (accepted, "
+			"RFC 4055)");
 	if (!cms.has_signing_cert_v2 && strcmp(r->subfilter, "ETSI.CAdES.detached") == 0)
 		snprintf(r->warnings + strlen(r->warnings), sizeof(r->warnings) - strlen(r->warnings),
 			"%sno signingCertificateV2 attribute", r->warnings[0] ? "; " : "");
