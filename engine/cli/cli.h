@@ -78,6 +78,10 @@ extern const cli_command cli_task_commands[];
 extern const cli_command cli_check_commands[];
 extern const cli_command cli_demo_commands[];
 extern const cli_command cli_pki_commands[];
+extern const cli_command cli_trust_commands[];
+
+/* The trust folder: --trust, $MOTCUA_TRUST, or trust/ in the store folder. */
+const char *cli_trust_dir(const cli_args *a, char *buf, size_t size);
 
 int cli_print_stats(motcua_ctx *ctx, const motcua_stats_options *opts, bool json);
 int cli_load_procedures(motcua_ctx *ctx, const char *dir, bool quiet);

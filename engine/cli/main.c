@@ -8,7 +8,7 @@
 
 static const cli_command *const tables[] = {
 	cli_admin_commands, cli_dossier_commands, cli_task_commands, cli_check_commands,
-	cli_demo_commands, cli_pki_commands
+	cli_demo_commands, cli_pki_commands, cli_trust_commands
 };
 
 static void print_help(FILE *f, const char *prefix)
