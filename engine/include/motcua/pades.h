@@ -1,4 +1,4 @@
-/* motcua/pades.h — signing PDFs as PAdES (ETSI EN 319 142-1, baseline B-B for now) with the
+/* motcua/pades.h — signing PDFs as PAdES (ETSI EN 319 142-1, baselines B-B to B-LTA) with the
  * visible forms Decree 30/2020 prescribes, and verifying the signatures in a PDF.
  *
  * A signature is an incremental update: the input file is never modified, earlier signatures
@@ -31,9 +31,18 @@ typedef struct {
 	const char *font_file;      /* default: Liberation Serif (Times New Roman metrics) */
 	int64_t signing_time;       /* 0: now */
 	const char *tsa_url;        /* set: PAdES B-T, an RFC 3161 signature timestamp from it */
+	const char *profile;        /* "B-B", "B-T", "B-LT", "B-LTA"; NULL: B-T with a tsa_url,
+	                             * else B-B. B-LT adds the validation material in a DSS
+	                             * update; B-LTA then a document timestamp from the TSA. Both
+	                             * need tsa_url (MOTCUA_EINVALID without) */
+	const char *const *validation_files; /* B-LT/B-LTA: more to put in the DSS, PEM or DER CA
+	                             * certificates, CRLs (e.g. the CAs' *.crl.pem) and OCSP
+	                             * responses; the signer's chain and the TSA's certificates go
+	                             * in anyway */
+	size_t n_validation_files;
 } motcua_sign_options;
 #define MOTCUA_SIGN_OPTIONS_INIT { 1, MOTCUA_SIGN_LEADER, NULL, NULL, 0, { 0, 0, 0, 0 }, \
-	false, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL }
+	false, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0 }
 
 int motcua_sign_pdf(const char *in_path, const char *out_path, const motcua_signer *signer,
 	const motcua_sign_options *opts);
@@ -70,8 +79,11 @@ typedef struct {
 } motcua_verify_report;
 
 /* Verifies every signature of the PDF; trust_dir holds trusted CA certificates (*.pem, *.crt)
- * and CRLs (*.crl.pem); NULL: no trust anchors, so every chain is indeterminate. Returns 0
- * when the file could be examined, whatever the verdicts. */
+ * and CRLs (*.crl.pem); NULL: no trust anchors, so every chain is indeterminate. The document's
+ * DSS (B-LT) adds untrusted intermediates and CRLs, used when the store has no CRL for a chain
+ * (trust_detail then says "revocation data from the document's DSS"). Document timestamps
+ * (B-LTA) are reported as entries with subfilter "ETSI.RFC3161" and the TSA as signer.
+ * Returns 0 when the file could be examined, whatever the verdicts. */
 int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *trust_dir);
 
 /* Whether every signature passed all three checks and the file has at least one. */
@@ -82,5 +94,52 @@ char *motcua_verify_report_json(const motcua_verify_report *r);
 char *motcua_verify_report_text(const motcua_verify_report *r, const char *lang);
 
 void motcua_verify_report_free(motcua_verify_report *r);
+
+/* Batch signing: many PDFs with one signer (one PIN, one token session), each to
+ * out_dir/<its base name>. */
+typedef struct {
+	char *input;                /* as given */
+	char *output;               /* out_dir/<base name>; written only when error is 0 */
+	int error;                  /* 0 signed, else the MOTCUA_E* code of this file */
+	char *message;              /* why it failed (names the file), NULL when signed */
+} motcua_batch_result;
+
+/* Called once per file as it finishes, one call at a time, in the thread that signed it, so
+ * that when error < 0 motcua_error_last() there holds the file's message. `file` is the
+ * input as given; done counts from 1 to total. */
+typedef void (*motcua_batch_progress)(size_t done, size_t total, const char *file, int error,
+	void *payload);
+
+typedef struct {
+	unsigned int version;
+	unsigned int jobs;          /* threads signing at once; 0 or 1: the calling thread alone */
+	motcua_batch_progress progress;   /* optional */
+	void *payload;
+} motcua_batch_options;
+#define MOTCUA_BATCH_OPTIONS_INIT { 1, 1, NULL, NULL }
+
+/* Signs every input into out_dir (created if absent), each as motcua_sign_pdf does: whole or
+ * not at all, the input untouched. A file that cannot be signed (not a PDF, unreadable,
+ * unwritable output) is recorded in its result and the others go on. *results (in input
+ * order, *n of them) is the caller's, freed with motcua_batch_results_free; the return is 0
+ * whenever the batch ran, whatever each file's fate. Refused before signing anything, with
+ * MOTCUA_EINVALID: two inputs with the same base name, or an out_dir that is an input's own
+ * folder (the output would replace the input). */
+int motcua_sign_batch(motcua_batch_result **results, size_t *n, const char *const *inputs,
+	size_t n_inputs, const char *out_dir, const motcua_signer *signer,
+	const motcua_sign_options *opts,
+	void (*progress)(size_t done, size_t total, const char *file, int error, void *payload),
+	void *payload);
+
+/* The same with batch options: several threads share the signer's key, each with its own PDF
+ * and digest state (a PKCS#11 token may serialise them). */
+int motcua_sign_batch_ex(motcua_batch_result **results, size_t *n, const char *const *inputs,
+	size_t n_inputs, const char *out_dir, const motcua_signer *signer,
+	const motcua_sign_options *opts, const motcua_batch_options *batch);
+
+/* How many results failed. */
+size_t motcua_batch_failures(const motcua_batch_result *results, size_t n);
+
+void motcua_batch_results_free(motcua_batch_result *results, size_t n);
 
 #endif

@@ -80,6 +80,43 @@ typedef struct {
 int mc_pdf_compare_revisions(mc_pdf_revision_diff *out, const char *path, int64_t signed_end);
 void mc_pdf_revision_diff_clear(mc_pdf_revision_diff *d);
 
+/* Long-term validation (pdf/dss.cpp, ETSI EN 319 142-1 §5.4). Copies in_path to out_path with
+ * an incremental update that adds the catalog's /DSS (or extends the one there, keeping its
+ * entries) with one stream object per DER certificate (/Certs), CRL (/CRLs) and OCSPResponse
+ * (/OCSPs); bytes the DSS already holds are not added twice. Earlier signatures stay valid.
+ * The output is written beside out_path and renamed into place; errors name the file. */
+int mc_pdf_add_dss(const char *in_path, const char *out_path,
+	const unsigned char *const *certs, const size_t *cert_lens, size_t n_certs,
+	const unsigned char *const *crls, const size_t *crl_lens, size_t n_crls,
+	const unsigned char *const *ocsps, const size_t *ocsp_lens, size_t n_ocsps);
+
+typedef struct {
+	unsigned char *data;        /* decoded stream bytes (DER) */
+	size_t len;
+} mc_pdf_blob;
+
+typedef struct {
+	mc_pdf_blob *certs;
+	size_t n_certs;
+	mc_pdf_blob *crls;
+	size_t n_crls;
+	mc_pdf_blob *ocsps;
+	size_t n_ocsps;
+} mc_pdf_dss_data;
+
+/* The DSS of the latest revision, for the verifier; a PDF without one gives all counts 0, and
+ * entries that are not readable streams are skipped. Clear with mc_pdf_dss_clear. */
+int mc_pdf_dss(mc_pdf_dss_data *out, const char *path);
+void mc_pdf_dss_clear(mc_pdf_dss_data *d);
+
+/* Like mc_pdf_sign_prepare for a document timestamp (PAdES B-LTA): an invisible signature
+ * field on page 1 (field_name NULL: "Timestamp<n>") whose value is /Type /DocTimeStamp
+ * /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161 with a zero-filled /Contents of
+ * contents_size bytes (0: 16384). mc_pdf_sign_embed then writes the RFC 3161 token over the
+ * /ByteRange bytes. On error out_path is not created. */
+int mc_pdf_timestamp_prepare(int64_t byte_range[4], const char *in_path, const char *out_path,
+	const char *field_name, size_t contents_size);
+
 #ifdef __cplusplus
 }
 #endif

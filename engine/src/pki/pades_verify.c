@@ -1,10 +1,13 @@
 /* pki/pades_verify.c — verifying every signature of a PDF, each judged apart in the terms of
  * ETSI EN 319 102-1: integrity (ByteRange, digest, CMS signature), modification (what came
  * after it) and trust (the chain to the trust store at the signing time, revocation from the
- * store's CRLs). A CA missing from the store makes a signature indeterminate, never broken. */
+ * store's CRLs or else from the document's DSS). Document timestamps (B-LTA) are judged as
+ * timestamps. A CA missing from the store makes a signature indeterminate, never broken. */
 #include <dirent.h>
+#include <limits.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs7.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,60 +160,110 @@ static X509_STORE *load_trust(const char *dir, int *n_crls)
 	return store;
 }
 
-static void judge_trust(motcua_sig_report *r, X509_STORE *store, int n_crls,
-	const mc_cms_report *cms, bool have_store)
+/* What trust is judged with: the trust folder, and the validation material of the document's
+ * DSS, which only helps build chains (its certificates are untrusted intermediates) and gives
+ * revocation data (a CRL counts only if it verifies against its issuer in the chain). */
+typedef struct {
+	X509_STORE *store;
+	int n_crls;                  /* CRLs the trust folder holds */
+	bool have_store;             /* a trust folder was given */
+	STACK_OF(X509) *dss_certs;
+	STACK_OF(X509_CRL) *dss_crls;
+} validation;
+
+/* One chain building attempt at `at`; the context is returned for its error and current
+ * certificate (NULL when none could be made). */
+static X509_STORE_CTX *chain_check(int *err, const validation *v, X509 *signer,
+	STACK_OF(X509) *untrusted, int64_t at, bool crl_check, STACK_OF(X509_CRL) *crls)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	X509_VERIFY_PARAM *param;
-	uint32_t ku = X509_get_key_usage(cms->signer);
-	int err;
+
+	if (!ctx || X509_STORE_CTX_init(ctx, v->store, signer, untrusted) != 1) {
+		X509_STORE_CTX_free(ctx);
+		ERR_clear_error();
+		return NULL;
+	}
+	param = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set_time(param, (time_t)at);
+	X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_ANY);
+	if (crl_check)
+		X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
+	if (crls)
+		X509_STORE_CTX_set0_crls(ctx, crls);    /* beside the store's; not owned by ctx */
+	if (X509_verify_cert(ctx) == 1)
+		*err = X509_V_OK;
+	else if ((*err = X509_STORE_CTX_get_error(ctx)) == X509_V_OK)
+		*err = X509_V_ERR_UNSPECIFIED;
+	ERR_clear_error();
+	return ctx;
+}
+
+static void judge_trust(motcua_sig_report *r, const validation *v, X509 *signer,
+	STACK_OF(X509) *certs)
+{
+	X509_STORE_CTX *ctx = NULL, *retry;
+	STACK_OF(X509) *untrusted = certs ? sk_X509_dup(certs) : sk_X509_new_null();
+	uint32_t ku = X509_get_key_usage(signer);
+	int64_t at = r->signing_time ? r->signing_time : mc_time_now();
+	bool from_dss = false;
+	const char *dss_note = " (revocation data from the document's DSS)";
+	int err = X509_V_OK, err2;
 
 	if (!(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
 		r->trust = MOTCUA_FAILED;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "SIG_CONSTRAINTS_FAILURE: the "
 			"certificate's key usage allows no signatures");
-		X509_STORE_CTX_free(ctx);
-		return;
+		goto done;
 	}
-	if (!ctx || X509_STORE_CTX_init(ctx, store, cms->signer, cms->certs) != 1) {
-		r->trust = MOTCUA_INDETERMINATE;
-		snprintf(r->trust_detail, sizeof(r->trust_detail), "could not build a chain");
-		X509_STORE_CTX_free(ctx);
-		return;
-	}
+	for (int i = 0; untrusted && i < sk_X509_num(v->dss_certs); i++)
+		sk_X509_push(untrusted, sk_X509_value(v->dss_certs, i));
 	/* the signer's own dates first: OpenSSL would check revocation before them, and a CRL
 	 * younger than a back-dated signature hides the real reason */
 	if (r->signing_time) {
-		time_t at = (time_t)r->signing_time;
+		time_t t = (time_t)r->signing_time;
 
-		if (X509_cmp_time(X509_get0_notBefore(cms->signer), &at) > 0) {
+		if (X509_cmp_time(X509_get0_notBefore(signer), &t) > 0) {
 			r->trust = MOTCUA_FAILED;
 			snprintf(r->trust_detail, sizeof(r->trust_detail), "NOT_YET_VALID: the "
 				"signing certificate was not yet valid at the signing time");
-			X509_STORE_CTX_free(ctx);
-			return;
+			goto done;
 		}
 	}
-	param = X509_STORE_CTX_get0_param(ctx);
-	X509_VERIFY_PARAM_set_time(param, (time_t)(r->signing_time ? r->signing_time :
-		mc_time_now()));
-	X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_ANY);
-	if (n_crls)
-		X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_CRL_CHECK);
-	if (X509_verify_cert(ctx) == 1) {
+	if (!untrusted || !(ctx = chain_check(&err, v, signer, untrusted, at, v->n_crls > 0,
+	    NULL))) {
+		r->trust = MOTCUA_INDETERMINATE;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "could not build a chain");
+		goto done;
+	}
+	/* the store has no CRL for this chain: the DSS's CRLs, if it has any, decide */
+	if (sk_X509_CRL_num(v->dss_crls) > 0 && (err == X509_V_ERR_UNABLE_TO_GET_CRL ||
+	    (err == X509_V_OK && v->n_crls == 0)) &&
+	    (retry = chain_check(&err2, v, signer, untrusted, at, true, v->dss_crls))) {
+		/* DSS CRLs that do not cover the chain leave the first answer standing */
+		if (err2 != X509_V_ERR_UNABLE_TO_GET_CRL || err != X509_V_OK) {
+			X509_STORE_CTX_free(ctx);
+			ctx = retry;
+			err = err2;
+			from_dss = true;
+		} else {
+			X509_STORE_CTX_free(retry);
+		}
+	}
+	if (!from_dss)
+		dss_note = "";
+	switch (err) {
+	case X509_V_OK:
 		r->trust = MOTCUA_PASSED;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "chain to a trusted root valid "
-			"at the signing time%s", n_crls ? "; not revoked per the store's CRLs" :
-			"; no revocation data in the store");
-		X509_STORE_CTX_free(ctx);
-		return;
-	}
-	err = X509_STORE_CTX_get_error(ctx);
-	switch (err) {
+			"at the signing time; %s", from_dss ? "not revoked per the revocation data "
+			"from the document's DSS" : v->n_crls ? "not revoked per the store's CRLs" :
+			"no revocation data in the store");
+		break;
 	case X509_V_ERR_CERT_REVOKED:
 		r->trust = MOTCUA_FAILED;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "REVOKED: the signing "
-			"certificate is revoked");
+			"certificate is revoked%s", dss_note);
 		break;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
 		r->trust = MOTCUA_FAILED;
@@ -233,7 +286,7 @@ static void judge_trust(motcua_sig_report *r, X509_STORE *store, int n_crls,
 			X509_NAME_oneline(X509_get_issuer_name(top), issuer, sizeof(issuer));
 		r->trust = MOTCUA_INDETERMINATE;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "NO_CERTIFICATE_CHAIN_FOUND: "
-			"%s; install the CA %s in the trust store", have_store ?
+			"%s; install the CA %s in the trust store", v->have_store ?
 			"the trust store has no anchor for this chain" : "no trust store given",
 			issuer);
 		break;
@@ -242,19 +295,22 @@ static void judge_trust(motcua_sig_report *r, X509_STORE *store, int n_crls,
 	case X509_V_ERR_CRL_HAS_EXPIRED:
 		r->trust = MOTCUA_INDETERMINATE;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "REVOCATION_OUT_OF_BOUNDS_NO_POE: "
-			"the store's CRL does not cover the signing time");
+			"the %s CRL does not cover the signing time", from_dss ? "DSS's" : "store's");
 		break;
 	case X509_V_ERR_UNABLE_TO_GET_CRL:
 		r->trust = MOTCUA_INDETERMINATE;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "TRY_LATER: no CRL in the store "
-			"for the signing certificate's issuer");
+			"%sfor the signing certificate's issuer", sk_X509_CRL_num(v->dss_crls) > 0 ?
+			"or the document's DSS " : "");
 		break;
 	default:
 		r->trust = MOTCUA_FAILED;
-		snprintf(r->trust_detail, sizeof(r->trust_detail), "CHAIN_CONSTRAINTS_FAILURE: %s",
-			X509_verify_cert_error_string(err));
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "CHAIN_CONSTRAINTS_FAILURE: "
+			"%s%s", X509_verify_cert_error_string(err), dss_note);
 	}
+done:
 	X509_STORE_CTX_free(ctx);
+	sk_X509_free(untrusted);
 }
 
 /* Every revision after the signed one: only new signatures, their appearances, a DSS and
@@ -326,17 +382,109 @@ static size_t der_length(const unsigned char *p, size_t n)
 	return hdr + len <= n ? hdr + len : n;
 }
 
+/* The certificates a time-stamp token carries (its TSA's and maybe a chain), owned. */
+static STACK_OF(X509) *token_certs(const unsigned char *token, size_t len)
+{
+	const unsigned char *p = token;
+	PKCS7 *p7 = len <= (size_t)LONG_MAX ? d2i_PKCS7(NULL, &p, (long)len) : NULL;
+	STACK_OF(X509) *certs = NULL;
+
+	if (p7 && PKCS7_type_is_signed(p7) && p7->d.sign->cert)
+		certs = X509_chain_up_ref(p7->d.sign->cert);
+	PKCS7_free(p7);
+	ERR_clear_error();
+	return certs ? certs : sk_X509_new_null();
+}
+
+/* A document timestamp (PAdES B-LTA, /SubFilter /ETSI.RFC3161) is judged as what it is: an
+ * RFC 3161 token whose imprint covers the /ByteRange bytes, signed by a TSA that chains to the
+ * store at its genTime, with revocation as for signatures. */
+static void judge_doc_timestamp(motcua_sig_report *r, const char *path,
+	const mc_pdf_signature *sig, const unsigned char *file, size_t size, const validation *v)
+{
+	const int64_t *br = sig->byte_range;
+	STACK_OF(X509) *certs = NULL;
+	unsigned char *data = NULL;
+	mc_tsp_info ts;
+
+	memset(&ts, 0, sizeof(ts));
+	r->time_source = "timestamp";
+	if (!byte_range_ok(r->integrity_detail, sizeof(r->integrity_detail), br, file, size)) {
+		r->integrity = MOTCUA_FAILED;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "not judged: integrity failed");
+		return;
+	}
+	r->covers_whole_file = (size_t)(br[2] + br[3]) == size;
+	if (!(data = malloc((size_t)(br[1] + br[3]) + 1))) {
+		snprintf(r->integrity_detail, sizeof(r->integrity_detail), "out of memory");
+		return;
+	}
+	memcpy(data, file + br[0], (size_t)br[1]);
+	memcpy(data + br[1], file + br[2], (size_t)br[3]);
+	if (mc_tsp_check_token(&ts, sig->contents, der_length(sig->contents, sig->contents_len),
+	    data, (size_t)(br[1] + br[3]), v->store) < 0 || !ts.parsed) {
+		r->integrity = MOTCUA_FAILED;
+		snprintf(r->integrity_detail, sizeof(r->integrity_detail), "FORMAT_FAILURE: "
+			"/Contents is not an RFC 3161 time-stamp token");
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "not judged: integrity failed");
+		goto done;
+	}
+	r->signer = ts.signer ? subject_text(ts.signer) : strdup(ts.tsa);
+	r->signing_time = ts.gen_time;
+	if (!ts.imprint_ok || !ts.signature_ok || !ts.signer) {
+		r->integrity = MOTCUA_FAILED;
+		snprintf(r->integrity_detail, sizeof(r->integrity_detail), "%s: %.200s",
+			!ts.imprint_ok ? "HASH_FAILURE" : "SIG_CRYPTO_FAILURE", ts.problem);
+	} else {
+		r->integrity = MOTCUA_PASSED;
+		r->timestamped = true;
+		snprintf(r->integrity_detail, sizeof(r->integrity_detail), "%s imprint over the "
+			"signed bytes; time-stamp token signature valid", ts.hash_alg);
+	}
+	if (strcmp(ts.hash_alg, "sha1") == 0)
+		snprintf(r->warnings, sizeof(r->warnings), "SHA-1 imprint: a weak algorithm");
+	if (r->covers_whole_file) {
+		r->modification = MOTCUA_PASSED;
+		snprintf(r->modification_detail, sizeof(r->modification_detail),
+			"the timestamp covers the whole file");
+	} else {
+		judge_revisions(r, path, br[2] + br[3]);
+	}
+	if (r->integrity != MOTCUA_PASSED) {
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "not judged: integrity failed");
+		goto done;
+	}
+	certs = token_certs(sig->contents, der_length(sig->contents, sig->contents_len));
+	judge_trust(r, v, ts.signer, certs);
+	/* the chain holds at genTime; the token's own checks (timeStamping EKU, ESS binding
+	 * of the TSA's certificate) must hold too */
+	if (r->trust == MOTCUA_PASSED && !ts.chain_ok) {
+		r->trust = MOTCUA_FAILED;
+		snprintf(r->trust_detail, sizeof(r->trust_detail), "CHAIN_CONSTRAINTS_FAILURE: "
+			"%.480s", ts.problem);
+	}
+done:
+	sk_X509_pop_free(certs, X509_free);
+	mc_tsp_info_clear(&ts);
+	free(data);
+}
+
 static void judge(motcua_sig_report *r, const char *path, const mc_pdf_signature *sig,
-	const unsigned char *file, size_t size, X509_STORE *store, int n_crls, bool have_store)
+	const unsigned char *file, size_t size, const validation *v)
 {
 	ranges rg = { file, sig->byte_range };
 	mc_cms_report cms;
 
 	r->field = strdup(sig->field_name ? sig->field_name : "");
 	r->subfilter = strdup(sig->subfilter ? sig->subfilter : "");
+	r->integrity = r->modification = r->trust = MOTCUA_INDETERMINATE;
+	if (sig->is_doc_timestamp || (sig->subfilter &&
+	    strcmp(sig->subfilter, "ETSI.RFC3161") == 0)) {
+		judge_doc_timestamp(r, path, sig, file, size, v);
+		return;
+	}
 	r->signing_time = pdf_date(sig->m);
 	r->time_source = "claimed (/M)";
-	r->integrity = r->modification = r->trust = MOTCUA_INDETERMINATE;
 	if (!byte_range_ok(r->integrity_detail, sizeof(r->integrity_detail), sig->byte_range,
 	    file, size)) {
 		r->integrity = MOTCUA_FAILED;
@@ -359,7 +507,7 @@ static void judge(motcua_sig_report *r, const char *path, const mc_pdf_signature
 		r->time_source = "claimed (signingTime)";
 	}
 	if (cms.timestamp)
-		judge_timestamp(r, &cms, store);
+		judge_timestamp(r, &cms, v->store);
 	if (!cms.digest_ok || !cms.signature_ok) {
 		r->integrity = MOTCUA_FAILED;
 		snprintf(r->integrity_detail, sizeof(r->integrity_detail), "%s: %.200s",
@@ -387,10 +535,39 @@ static void judge(motcua_sig_report *r, const char *path, const mc_pdf_signature
 		snprintf(r->warnings + strlen(r->warnings), sizeof(r->warnings) - strlen(r->warnings),
 			"%sno signingCertificateV2 attribute", r->warnings[0] ? "; " : "");
 	if (r->integrity == MOTCUA_PASSED)
-		judge_trust(r, store, n_crls, &cms, have_store);
+		judge_trust(r, v, cms.signer, cms.certs);
 	else
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "not judged: integrity failed");
 	mc_cms_report_clear(&cms);
+}
+
+/* The DSS's certificates and CRLs, parsed; what does not parse is left out. */
+static int load_dss(validation *v, const char *path)
+{
+	mc_pdf_dss_data dss;
+	int error;
+
+	if (!(v->dss_certs = sk_X509_new_null()) || !(v->dss_crls = sk_X509_CRL_new_null()))
+		return mc_error_oom();
+	if ((error = mc_pdf_dss(&dss, path)) < 0)
+		return error;
+	for (size_t i = 0; i < dss.n_certs; i++) {
+		const unsigned char *p = dss.certs[i].data;
+		X509 *x = d2i_X509(NULL, &p, (long)dss.certs[i].len);
+
+		if (x && !sk_X509_push(v->dss_certs, x))
+			X509_free(x);
+	}
+	for (size_t i = 0; i < dss.n_crls; i++) {
+		const unsigned char *p = dss.crls[i].data;
+		X509_CRL *crl = d2i_X509_CRL(NULL, &p, (long)dss.crls[i].len);
+
+		if (crl && !sk_X509_CRL_push(v->dss_crls, crl))
+			X509_CRL_free(crl);
+	}
+	ERR_clear_error();
+	mc_pdf_dss_clear(&dss);
+	return 0;
 }
 
 int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *trust_dir)
@@ -398,9 +575,9 @@ int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *
 	motcua_verify_report *r = NULL;
 	mc_pdf_signature *sigs = NULL;
 	unsigned char *file = NULL;
-	X509_STORE *store = NULL;
+	validation v = { 0 };
 	size_t n = 0, size = 0;
-	int n_crls = 0, error;
+	int error;
 
 	*out = NULL;
 	if ((error = mc_read_file((char **)&file, &size, path)) < 0 ||
@@ -411,17 +588,22 @@ int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *
 		error = mc_error_oom();
 		goto done;
 	}
-	if (!(store = load_trust(trust_dir, &n_crls))) {
+	v.have_store = trust_dir != NULL;
+	if (!(v.store = load_trust(trust_dir, &v.n_crls))) {
 		error = mc_error_oom();
 		goto done;
 	}
+	/* a DSS that cannot be read is no validation material, not a reason to stop */
+	(void)load_dss(&v, path);
 	r->n_sigs = n;
 	for (size_t i = 0; i < n; i++)
-		judge(&r->sigs[i], path, &sigs[i], file, size, store, n_crls, trust_dir != NULL);
+		judge(&r->sigs[i], path, &sigs[i], file, size, &v);
 	*out = r;
 	r = NULL;
 done:
-	X509_STORE_free(store);
+	X509_STORE_free(v.store);
+	sk_X509_pop_free(v.dss_certs, X509_free);
+	sk_X509_CRL_pop_free(v.dss_crls, X509_CRL_free);
 	motcua_verify_report_free(r);
 	mc_pdf_signatures_free(sigs, n);
 	free(file);

@@ -1,0 +1,655 @@
+/* pdf/dss.cpp — long-term validation in the PDF itself (ETSI EN 319 142-1, §5.4 and §5.5): the
+ * document security store (/DSS in the catalog, with the certificates, CRLs and OCSP responses a
+ * verifier needs later) added or extended by an incremental update, read back for the verifier,
+ * and the placeholder of a document timestamp (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161).
+ * Like the bridge, no PoDoFo exception leaves this file; outputs appear whole or not at all. */
+#include <podofo/podofo.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <new>
+#include <set>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+extern "C" {
+#include "core/error.h"
+}
+#include "pdf/pdf.h"
+
+using namespace PoDoFo;
+
+namespace {
+
+const size_t MAX_DSS_ENTRIES = 10000;            /* per array: more is garbage */
+const size_t MAX_DSS_ITEM = 16 * 1024 * 1024;    /* bytes per certificate, CRL or response */
+const size_t DEFAULT_TS_SIZE = 16384;
+const size_t MAX_TS_SIZE = 1024 * 1024;
+const int MAX_FIELD_DEPTH = 32;
+const char *const DSS_KEYS[3] = { "Certs", "CRLs", "OCSPs" };
+
+void quiet()
+{
+	static bool done;
+	if (!done) {
+		PdfError::EnableDebug(false);
+		PdfError::EnableLogging(false);
+		done = true;
+	}
+}
+
+std::string describe(const PdfError &e)
+{
+	const char *msg = PdfError::ErrorMessage(e.GetError());
+	std::string s = msg && *msg ? msg : PdfError::ErrorName(e.GetError());
+	for (const PdfErrorInfo &info : e.GetCallstack())
+		if (!info.GetInformation().empty()) {
+			s += " (" + info.GetInformation() + ")";
+			break;
+		}
+	return s;
+}
+
+int pdf_error(const char *path, const PdfError &e)
+{
+	if (e.GetError() == ePdfError_OutOfMemory)
+		return mc_error_oom();
+	if (e.GetError() == ePdfError_InvalidPassword)
+		return mc_error(MOTCUA_EINVALID, "%s: the PDF is encrypted", path);
+	return mc_error(MOTCUA_EINVALID, "%s: not a readable PDF: %s", path, describe(e).c_str());
+}
+
+int load(PdfMemDocument &doc, const char *path, bool for_update)
+{
+	struct stat st;
+
+	if (!path)
+		return mc_error(MOTCUA_EINVALID, "PDF path missing");
+	if (stat(path, &st) != 0)
+		return mc_error(errno == ENOENT ? MOTCUA_ENOTFOUND : MOTCUA_ERROR, "%s: %s", path,
+			strerror(errno));
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		return mc_error(MOTCUA_EINVALID, "%s: not a regular, non-empty file", path);
+	quiet();
+	try {
+		doc.Load(path, for_update);
+	} catch (const PdfError &e) {
+		return pdf_error(path, e);
+	}
+	if (doc.GetEncrypt())
+		return mc_error(MOTCUA_EINVALID, "%s: the PDF is encrypted", path);
+	if (!doc.GetCatalog() || !doc.GetCatalog()->IsDictionary())
+		return mc_error(MOTCUA_EINVALID, "%s: no document catalog", path);
+	return 0;
+}
+
+/* The output must not be the input: the update is written beside it and renamed over it. */
+int check_distinct(const char *in_path, const char *out_path)
+{
+	struct stat a, b;
+
+	if (!out_path)
+		return mc_error(MOTCUA_EINVALID, "%s: output path missing", in_path);
+	if (stat(out_path, &b) == 0 && stat(in_path, &a) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return mc_error(MOTCUA_EINVALID, "%s: the output would overwrite the input",
+			out_path);
+	return 0;
+}
+
+PdfObject *resolve(PdfVecObjects *objs, PdfObject *o)
+{
+	int hops = 0;
+
+	while (o && o->IsReference()) {
+		if (++hops > 8)
+			return NULL;
+		o = objs->GetObject(o->GetReference());
+	}
+	return o;
+}
+
+PdfObject *dict_get(PdfVecObjects *objs, PdfObject *o, const char *key)
+{
+	if (!o || !o->IsDictionary())
+		return NULL;
+	return resolve(objs, o->GetDictionary().GetKey(PdfName(key)));
+}
+
+/* Removes the temporary output unless it was renamed into place. */
+struct temp_file {
+	std::string path;
+	~temp_file()
+	{
+		if (!path.empty())
+			unlink(path.c_str());
+	}
+};
+
+int make_temp(temp_file &tmp, const char *out_path)
+{
+	static std::atomic<unsigned> counter;
+
+	for (int attempt = 0; attempt < 100; attempt++) {
+		std::string path = std::string(out_path) + ".tmp" + std::to_string(getpid()) + "." +
+			std::to_string(counter++);
+		int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd >= 0) {
+			close(fd);
+			tmp.path = path;
+			return 0;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	return mc_error(MOTCUA_ERROR, "%s: cannot create a temporary file beside it: %s",
+		out_path, strerror(errno));
+}
+
+int sync_and_rename(temp_file &tmp, const char *out_path)
+{
+	int fd = open(tmp.path.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0) {
+		int err = errno;
+		if (fd >= 0)
+			close(fd);
+		return mc_error(MOTCUA_ERROR, "%s: %s", tmp.path.c_str(), strerror(err));
+	}
+	close(fd);
+	if (rename(tmp.path.c_str(), out_path) != 0)
+		return mc_error(MOTCUA_ERROR, "%s: cannot rename into place: %s", out_path,
+			strerror(errno));
+	tmp.path.clear();
+	std::string dir(out_path);
+	size_t slash = dir.rfind('/');
+	dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
+	if ((fd = open(dir.c_str(), O_RDONLY | O_CLOEXEC)) >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+/* ---- the DSS ---- */
+
+/* The decoded bytes of a stream (Flate or none: what PoDoFo can decode). */
+bool stream_bytes(std::string &out, PdfObject *o)
+{
+	if (!o || !o->HasStream())
+		return false;
+	char *buf = NULL;
+	pdf_long len = 0;
+	o->GetStream()->GetFilteredCopy(&buf, &len);
+	if (len < 0 || (size_t)len > MAX_DSS_ITEM) {
+		podofo_free(buf);
+		return false;
+	}
+	out.assign(buf ? buf : "", buf ? (size_t)len : 0);
+	podofo_free(buf);
+	return true;
+}
+
+/* The catalog's /DSS as an indirect dictionary we may extend: the existing one, a direct one
+ * made indirect, or a new one. */
+PdfObject *dss_object(PdfMemDocument &doc, const char *path)
+{
+	PdfVecObjects *objs = &doc.GetObjects();
+	PdfDictionary &catalog = doc.GetCatalog()->GetDictionary();
+	PdfObject *raw = catalog.GetKey("DSS");
+
+	if (raw && raw->IsReference()) {
+		PdfObject *dss = resolve(objs, raw);
+		if (!dss || !dss->IsDictionary()) {
+			mc_error(MOTCUA_EINVALID, "%s: the catalog's /DSS is not a dictionary", path);
+			return NULL;
+		}
+		return dss;
+	}
+	if (raw && !raw->IsDictionary()) {
+		mc_error(MOTCUA_EINVALID, "%s: the catalog's /DSS is not a dictionary", path);
+		return NULL;
+	}
+	PdfObject *dss = raw ? objs->CreateObject(PdfVariant(raw->GetDictionary())) :
+		objs->CreateObject();
+	if (!raw)
+		dss->GetDictionary().AddKey(PdfName::KeyType, PdfName("DSS"));
+	catalog.AddKey("DSS", dss->Reference());
+	return dss;
+}
+
+/* Appends a stream per new blob to the array under `key`, keeping what is there and skipping
+ * bytes the DSS already holds. Returns how many were added. */
+size_t extend_array(PdfMemDocument &doc, PdfObject *dss, const char *key,
+	const unsigned char *const *blobs, const size_t *lens, size_t n)
+{
+	PdfVecObjects *objs = &doc.GetObjects();
+	PdfObject *old = dict_get(objs, dss, key);
+	PdfArray arr;
+	std::set<std::string> have;
+	size_t added = 0;
+
+	if (old && old->IsArray()) {
+		arr = old->GetArray();
+		for (PdfObject &e : arr) {
+			std::string bytes;
+			if (stream_bytes(bytes, resolve(objs, &e)))
+				have.insert(bytes);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		std::string bytes(reinterpret_cast<const char *>(blobs[i]), lens[i]);
+		if (!have.insert(bytes).second)
+			continue;
+		PdfObject *s = objs->CreateObject();
+		/* PoDoFo's default filter: Flate, which EN 319 142-1 allows */
+		s->GetStream()->Set(bytes.data(), (pdf_long)bytes.size());
+		arr.push_back(s->Reference());
+		added++;
+	}
+	if (added)
+		dss->GetDictionary().AddKey(key, arr);
+	return added;
+}
+
+int add_dss(const char *in_path, const char *out_path, const unsigned char *const *const blobs[3],
+	const size_t *const lens[3], const size_t counts[3])
+{
+	PdfMemDocument doc;
+	temp_file tmp;
+	int error;
+
+	if ((error = check_distinct(in_path, out_path)) < 0)
+		return error;
+	for (int k = 0; k < 3; k++) {
+		if (counts[k] && (!blobs[k] || !lens[k]))
+			return mc_error(MOTCUA_EINVALID, "%s: DSS %s missing", in_path, DSS_KEYS[k]);
+		for (size_t i = 0; i < counts[k]; i++)
+			if (!blobs[k][i] || lens[k][i] == 0 || lens[k][i] > MAX_DSS_ITEM)
+				return mc_error(MOTCUA_EINVALID, "%s: DSS %s entry %zu is empty or "
+					"too large", in_path, DSS_KEYS[k], i + 1);
+	}
+	if (counts[0] + counts[1] + counts[2] == 0)
+		return mc_error(MOTCUA_EINVALID, "%s: nothing to add to the DSS", in_path);
+	if ((error = load(doc, in_path, true)) < 0)
+		return error;
+	PdfObject *dss = dss_object(doc, in_path);
+	if (!dss)
+		return MOTCUA_EINVALID;
+	for (int k = 0; k < 3; k++)
+		extend_array(doc, dss, DSS_KEYS[k], blobs[k], lens[k], counts[k]);
+	if ((error = make_temp(tmp, out_path)) < 0)
+		return error;
+	try {
+		PdfOutputDevice out(tmp.path.c_str(), true);
+		doc.WriteUpdate(&out, true);
+		out.Flush();
+	} catch (const PdfError &e) {
+		if (e.GetError() == ePdfError_OutOfMemory)
+			return mc_error_oom();
+		return mc_error(MOTCUA_ERROR, "%s: cannot write the PDF: %s", out_path,
+			describe(e).c_str());
+	}
+	return sync_and_rename(tmp, out_path);
+}
+
+void blobs_clear(mc_pdf_blob *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i].data);
+	free(list);
+}
+
+/* The streams of one DSS array as malloc'd blobs; unreadable entries are skipped. */
+void read_array(mc_pdf_blob **out, size_t *count, PdfVecObjects *objs, PdfObject *dss,
+	const char *key)
+{
+	PdfObject *arr = dict_get(objs, dss, key);
+	std::vector<mc_pdf_blob> list;
+
+	*out = NULL;
+	*count = 0;
+	if (!arr || !arr->IsArray())
+		return;
+	try {
+		for (PdfObject &e : arr->GetArray()) {
+			std::string bytes;
+			if (list.size() >= MAX_DSS_ENTRIES)
+				break;
+			if (!stream_bytes(bytes, resolve(objs, &e)) || bytes.empty())
+				continue;
+			mc_pdf_blob b = { static_cast<unsigned char *>(malloc(bytes.size())),
+				bytes.size() };
+			if (!b.data)
+				throw std::bad_alloc();
+			memcpy(b.data, bytes.data(), bytes.size());
+			list.push_back(b);
+		}
+	} catch (...) {
+		for (mc_pdf_blob &b : list)
+			free(b.data);
+		throw;
+	}
+	if (list.empty())
+		return;
+	mc_pdf_blob *arr_out = static_cast<mc_pdf_blob *>(calloc(list.size(), sizeof(*arr_out)));
+	if (!arr_out) {
+		for (mc_pdf_blob &b : list)
+			free(b.data);
+		throw std::bad_alloc();
+	}
+	memcpy(arr_out, list.data(), list.size() * sizeof(*arr_out));
+	*out = arr_out;
+	*count = list.size();
+}
+
+int read_dss(mc_pdf_dss_data *out, const char *path)
+{
+	PdfMemDocument doc;
+	int error;
+
+	if ((error = load(doc, path, false)) < 0)
+		return error;
+	PdfVecObjects *objs = &doc.GetObjects();
+	PdfObject *dss = dict_get(objs, doc.GetCatalog(), "DSS");
+	if (!dss)
+		return 0;
+	if (!dss->IsDictionary())
+		return mc_error(MOTCUA_EINVALID, "%s: the catalog's /DSS is not a dictionary", path);
+	read_array(&out->certs, &out->n_certs, objs, dss, "Certs");
+	read_array(&out->crls, &out->n_crls, objs, dss, "CRLs");
+	read_array(&out->ocsps, &out->n_ocsps, objs, dss, "OCSPs");
+	return 0;
+}
+
+/* ---- the document timestamp ---- */
+
+std::string utf8(const PdfString &s)
+{
+	if (!s.IsValid())
+		return std::string();
+	return s.ToUnicode().GetStringUtf8();
+}
+
+/* Full names of every terminal field, to keep the new one unique. */
+void field_names(PdfVecObjects *objs, PdfObject *node, const std::string &parent, int depth,
+	std::set<PdfObject *> &seen, std::set<std::string> &out)
+{
+	if (!node || !node->IsDictionary() || depth > MAX_FIELD_DEPTH || !seen.insert(node).second)
+		return;
+	std::string name = parent;
+	PdfObject *t = dict_get(objs, node, "T");
+	if (t && (t->IsString() || t->IsHexString()))
+		name = name.empty() ? utf8(t->GetString()) : name + "." + utf8(t->GetString());
+	out.insert(name);
+	PdfObject *kids = dict_get(objs, node, "Kids");
+	if (kids && kids->IsArray())
+		for (PdfObject &k : kids->GetArray())
+			field_names(objs, resolve(objs, &k), name, depth + 1, seen, out);
+}
+
+/* PoDoFo 0.9.8 dereferences NULL when a page's /Annots is not an array and throws on an
+ * indirect /Fields: check the one, make the other direct (as the bridge does). */
+int check_structure(PdfMemDocument &doc, PdfPage *page, const char *path)
+{
+	PdfVecObjects *objs = &doc.GetObjects();
+
+	if (!page || !page->GetObject() || !page->GetObject()->IsDictionary())
+		return mc_error(MOTCUA_EINVALID, "%s: page 1 is not a dictionary", path);
+	PdfDictionary &pd = page->GetObject()->GetDictionary();
+	if (pd.HasKey("Annots")) {
+		PdfObject *annots = resolve(objs, pd.GetKey("Annots"));
+		if (!annots || !annots->IsArray())
+			return mc_error(MOTCUA_EINVALID, "%s: page 1: /Annots is not an array", path);
+	}
+	PdfObject *catalog = doc.GetCatalog();
+	if (!catalog->GetDictionary().HasKey("AcroForm"))
+		return 0;
+	PdfObject *acro = dict_get(objs, catalog, "AcroForm");
+	if (!acro || !acro->IsDictionary())
+		return mc_error(MOTCUA_EINVALID, "%s: /AcroForm is not a dictionary", path);
+	PdfDictionary &ad = acro->GetDictionary();
+	if (!ad.HasKey("Fields")) {
+		ad.AddKey("Fields", PdfArray());
+		return 0;
+	}
+	PdfObject *fields = ad.GetKey("Fields");
+	if (fields->IsReference()) {
+		PdfObject *target = resolve(objs, fields);
+		if (!target || !target->IsArray())
+			return mc_error(MOTCUA_EINVALID, "%s: /AcroForm /Fields is not an array", path);
+		PdfArray copy = target->GetArray();
+		ad.AddKey("Fields", copy);
+	} else if (!fields->IsArray()) {
+		return mc_error(MOTCUA_EINVALID, "%s: /AcroForm /Fields is not an array", path);
+	}
+	return 0;
+}
+
+/* An invisible signature field on page 1 whose value is a document timestamp dictionary. */
+int add_timestamp_field(PdfMemDocument &doc, std::unique_ptr<PdfSignatureField> &field,
+	const char *field_name, const char *path)
+{
+	PdfVecObjects *objs = &doc.GetObjects();
+	std::set<std::string> names;
+	std::set<PdfObject *> seen;
+	std::string name;
+	int error;
+
+	PdfObject *fields = dict_get(objs, dict_get(objs, doc.GetCatalog(), "AcroForm"), "Fields");
+	if (fields && fields->IsArray())
+		for (PdfObject &f : fields->GetArray())
+			field_names(objs, resolve(objs, &f), "", 0, seen, names);
+	if (field_name) {
+		name = field_name;
+		if (name.empty() || name.find('.') != std::string::npos)
+			return mc_error(MOTCUA_EINVALID, "%s: field name \"%s\" is empty or "
+				"contains '.'", path, field_name);
+		if (names.count(name))
+			return mc_error(MOTCUA_EINVALID, "%s: a field named \"%s\" already exists",
+				path, field_name);
+	} else {
+		for (int n = 1; names.count(name = "Timestamp" + std::to_string(n)); n++)
+			;
+	}
+	if (doc.GetPageCount() < 1)
+		return mc_error(MOTCUA_EINVALID, "%s: the PDF has no page", path);
+	PdfPage *page = doc.GetPage(0);
+	if ((error = check_structure(doc, page, path)) < 0)
+		return error;
+	PdfAcroForm *form = doc.GetAcroForm(true, ePdfAcroFormDefaultAppearance_None);
+	form->GetObject()->GetDictionary().AddKey("SigFlags", PdfObject((pdf_int64)3));
+	form->SetNeedAppearances(false);
+	field.reset(new PdfSignatureField(page, PdfRect(0, 0, 0, 0), &doc));
+	field->SetFieldName(PdfString(reinterpret_cast<const pdf_utf8 *>(name.c_str())));
+	field->GetWidgetAnnotation()->SetFlags(ePdfAnnotationFlags_Print |
+		ePdfAnnotationFlags_Locked);
+	field->GetWidgetAnnotation()->GetObject()->GetDictionary().RemoveKey("M");
+	field->EnsureSignatureObject();
+	PdfDictionary &sig = field->GetSignatureObject()->GetDictionary();
+	sig.AddKey(PdfName::KeyType, PdfName("DocTimeStamp"));
+	sig.AddKey(PdfName::KeyFilter, PdfName("Adobe.PPKLite"));
+	sig.AddKey("SubFilter", PdfName("ETSI.RFC3161"));
+	PdfXObject ap(PdfRect(0, 0, 0, 0), &doc);
+	field->SetAppearanceStream(&ap);
+	return 0;
+}
+
+int read_all(std::string &data, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char buf[65536];
+	size_t n;
+
+	if (!fp)
+		return mc_error(MOTCUA_ERROR, "%s: %s", path, strerror(errno));
+	data.clear();
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		data.append(buf, n);
+	bool bad = ferror(fp);
+	fclose(fp);
+	if (bad)
+		return mc_error(MOTCUA_ERROR, "%s: read error", path);
+	return 0;
+}
+
+/* The last "/ByteRange [a b c d]" written must frame a zero-filled placeholder reaching the
+ * end of the file. */
+int byte_range_of(int64_t br[4], const std::string &data, const char *path)
+{
+	size_t at = data.rfind("/ByteRange");
+	if (at == std::string::npos)
+		return mc_error(MOTCUA_ERROR, "%s: no /ByteRange was written", path);
+	const char *p = data.c_str() + at + strlen("/ByteRange");
+	const char *end = data.c_str() + data.size();
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r'))
+		p++;
+	if (p >= end || *p != '[')
+		return mc_error(MOTCUA_ERROR, "%s: malformed /ByteRange written", path);
+	p++;
+	for (int i = 0; i < 4; i++) {
+		char *next;
+		errno = 0;
+		long long v = strtoll(p, &next, 10);
+		if (next == p || errno || v < 0)
+			return mc_error(MOTCUA_ERROR, "%s: malformed /ByteRange written", path);
+		br[i] = v;
+		p = next;
+	}
+	int64_t size = (int64_t)data.size();
+	if (br[0] != 0 || br[1] < 1 || br[2] <= br[1] + 1 || br[2] + br[3] != size ||
+	    data[(size_t)br[1]] != '<' || data[(size_t)br[2] - 1] != '>')
+		return mc_error(MOTCUA_ERROR, "%s: the /ByteRange written does not frame /Contents",
+			path);
+	for (int64_t i = br[1] + 1; i < br[2] - 1; i++)
+		if (data[(size_t)i] != '0')
+			return mc_error(MOTCUA_ERROR, "%s: the /Contents placeholder is not zeros",
+				path);
+	return 0;
+}
+
+int timestamp_prepare(int64_t byte_range[4], const char *in_path, const char *out_path,
+	const char *field_name, size_t contents_size)
+{
+	PdfMemDocument doc;
+	std::unique_ptr<PdfSignatureField> field;
+	temp_file tmp;
+	std::string data;
+	int error;
+
+	if (!contents_size)
+		contents_size = DEFAULT_TS_SIZE;
+	if (contents_size > MAX_TS_SIZE)
+		return mc_error(MOTCUA_EINVALID, "%s: contents_size %zu is above %zu", in_path,
+			contents_size, MAX_TS_SIZE);
+	if ((error = check_distinct(in_path, out_path)) < 0 ||
+	    (error = load(doc, in_path, true)) < 0)
+		return error;
+	try {
+		error = add_timestamp_field(doc, field, field_name, in_path);
+	} catch (const PdfError &e) {
+		return pdf_error(in_path, e);
+	}
+	if (error < 0 || (error = make_temp(tmp, out_path)) < 0)
+		return error;
+	try {
+		PdfOutputDevice out(tmp.path.c_str(), true);
+		PdfSignOutputDevice signer(&out);
+		signer.SetSignatureSize(contents_size);
+		field->SetSignature(*signer.GetSignatureBeacon());
+		doc.WriteUpdate(&signer, true);
+		if (!signer.HasSignaturePosition())
+			return mc_error(MOTCUA_ERROR, "%s: the timestamp placeholder was not written",
+				out_path);
+		signer.AdjustByteRange();
+		signer.SetSignature(PdfData("", 0));
+		signer.Flush();
+	} catch (const PdfError &e) {
+		if (e.GetError() == ePdfError_OutOfMemory)
+			return mc_error_oom();
+		return mc_error(MOTCUA_ERROR, "%s: cannot write the PDF: %s", out_path,
+			describe(e).c_str());
+	}
+	if ((error = read_all(data, tmp.path.c_str())) < 0 ||
+	    (error = byte_range_of(byte_range, data, out_path)) < 0)
+		return error;
+	return sync_and_rename(tmp, out_path);
+}
+
+int caught(const char *path)
+{
+	try {
+		throw;
+	} catch (const PdfError &e) {
+		return pdf_error(path, e);
+	} catch (const std::bad_alloc &) {
+		return mc_error_oom();
+	} catch (const std::exception &e) {
+		return mc_error(MOTCUA_ERROR, "%s: %s", path, e.what());
+	} catch (...) {
+		return mc_error(MOTCUA_ERROR, "%s: unexpected failure in the PDF library", path);
+	}
+}
+
+} /* namespace */
+
+extern "C" int mc_pdf_add_dss(const char *in_path, const char *out_path,
+	const unsigned char *const *certs, const size_t *cert_lens, size_t n_certs,
+	const unsigned char *const *crls, const size_t *crl_lens, size_t n_crls,
+	const unsigned char *const *ocsps, const size_t *ocsp_lens, size_t n_ocsps)
+{
+	const unsigned char *const *const blobs[3] = { certs, crls, ocsps };
+	const size_t *const lens[3] = { cert_lens, crl_lens, ocsp_lens };
+	const size_t counts[3] = { n_certs, n_crls, n_ocsps };
+	const char *p = in_path ? in_path : "(null)";
+
+	try {
+		return add_dss(p, out_path, blobs, lens, counts);
+	} catch (...) {
+		return caught(p);
+	}
+}
+
+extern "C" int mc_pdf_dss(mc_pdf_dss_data *out, const char *path)
+{
+	const char *p = path ? path : "(null)";
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	try {
+		error = read_dss(out, p);
+	} catch (...) {
+		error = caught(p);
+	}
+	if (error < 0)
+		mc_pdf_dss_clear(out);
+	return error;
+}
+
+extern "C" void mc_pdf_dss_clear(mc_pdf_dss_data *d)
+{
+	if (!d)
+		return;
+	blobs_clear(d->certs, d->n_certs);
+	blobs_clear(d->crls, d->n_crls);
+	blobs_clear(d->ocsps, d->n_ocsps);
+	memset(d, 0, sizeof(*d));
+}
+
+extern "C" int mc_pdf_timestamp_prepare(int64_t byte_range[4], const char *in_path,
+	const char *out_path, const char *field_name, size_t contents_size)
+{
+	const char *p = in_path ? in_path : "(null)";
+
+	try {
+		return timestamp_prepare(byte_range, p, out_path, field_name, contents_size);
+	} catch (...) {
+		return caught(p);
+	}
+}
