@@ -1,9 +1,13 @@
-/* cli/cmd_pki.c — keys and signatures: the demo PKI, signing PDFs as PAdES, verifying them.
- * Passwords come from a file or the environment, never from the command line (where any
- * user of the machine could read them in the process list). */
+/* cli/cmd_pki.c — keys and signatures: the demo PKI, signing PDFs as PAdES (one file, or a
+ * batch with one signer), verifying them. Passwords come from a file or the environment, never
+ * from the command line (where any user of the machine could read them in the process list). */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "core/error.h"
@@ -93,14 +97,21 @@ static int sign_options(motcua_sign_options *o, const cli_args *a)
 	else
 		return mc_error(MOTCUA_EINVALID, "--as '%s': leader, agency, copy or attachment",
 			as);
-	if (cli_opt(a, "--profile") && strcmp(cli_opt(a, "--profile"), "B-B") != 0 &&
-	    strcmp(cli_opt(a, "--profile"), "B-T") != 0)
-		return mc_error(MOTCUA_EINVALID, "--profile %s: this version signs B-B and B-T; "
-			"B-LT and B-LTA are coming", cli_opt(a, "--profile"));
-	if (cli_opt(a, "--profile") && strcmp(cli_opt(a, "--profile"), "B-T") == 0 &&
-	    !(o->tsa_url = cli_opt(a, "--tsa")))
-		return mc_error(MOTCUA_EINVALID, "--profile B-T needs --tsa URL, the time-stamping "
-			"authority");
+	o->profile = cli_opt(a, "--profile");
+	o->tsa_url = cli_opt(a, "--tsa");
+	if (cli_opt(a, "--validation")) {
+		/* comma-separated files for the DSS; the strings live as long as argv */
+		static const char *files[16];
+		static char list[4096];
+		char *save = NULL;
+
+		snprintf(list, sizeof(list), "%s", cli_opt(a, "--validation"));
+		o->n_validation_files = 0;
+		for (char *f = strtok_r(list, ",", &save); f && o->n_validation_files < 16;
+		    f = strtok_r(NULL, ",", &save))
+			files[o->n_validation_files++] = f;
+		o->validation_files = files;
+	}
 	if (rect && sscanf(rect, "%lf,%lf,%lf,%lf", &o->rect[0], &o->rect[1], &o->rect[2],
 	    &o->rect[3]) != 4)
 		return mc_error(MOTCUA_EINVALID, "--rect '%s': want x,y,w,h in points", rect);
@@ -119,12 +130,143 @@ static int sign_options(motcua_sign_options *o, const cli_args *a)
 	return 0;
 }
 
+typedef struct {
+	char **names;
+	size_t n;
+} file_list;
+
+static void file_list_free(file_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_pdf_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return len > 4 && strcasecmp(name + len - 4, ".pdf") == 0;
+}
+
+/* Every *.pdf (any case) that is a regular file in dir, as dir/name, sorted. */
+static int pdfs_in(file_list *l, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int error = 0;
+
+	if (!d)
+		return mc_error(MOTCUA_ENOTFOUND, "%s: cannot read the folder", dir);
+	while (error == 0 && (e = readdir(d))) {
+		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+		struct stat st;
+		char *path, **grown;
+
+		if (!is_pdf_name(e->d_name))
+			continue;
+		if (!(path = malloc(len))) {
+			error = mc_error_oom();
+			break;
+		}
+		snprintf(path, len, "%s/%s", dir, e->d_name);
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		if (!(grown = realloc(l->names, (l->n + 1) * sizeof(*grown)))) {
+			free(path);
+			error = mc_error_oom();
+			break;
+		}
+		l->names = grown;
+		l->names[l->n++] = path;
+	}
+	closedir(d);
+	if (error == 0 && l->n == 0)
+		error = mc_error(MOTCUA_ENOTFOUND, "%s: no *.pdf file in the folder", dir);
+	if (error == 0)
+		qsort(l->names, l->n, sizeof(*l->names), by_name);
+	return error;
+}
+
+/* One progress line per file, as it finishes; the library calls this one file at a time, in
+ * the thread that signed it, where motcua_error_last() holds that file's message. */
+static void batch_progress(size_t done, size_t total, const char *file, int error,
+	void *payload)
+{
+	const char *slash = strrchr(file, '/');
+
+	(void)payload;
+	if (error < 0)
+		printf("[%zu/%zu] %s: FAILED: %s\n", done, total, slash ? slash + 1 : file,
+			motcua_error_last());
+	else
+		printf("[%zu/%zu] %s: signed\n", done, total, slash ? slash + 1 : file);
+	fflush(stdout);
+}
+
+static int sign_batch(cli_args *a, const motcua_sign_options *o, motcua_signer *signer)
+{
+	motcua_batch_options b = MOTCUA_BATCH_OPTIONS_INIT;
+	motcua_batch_result *results = NULL;
+	const char *out_dir = cli_opt(a, "--out-dir");
+	file_list dir = { NULL, 0 };
+	const char *const *inputs = a->pos;
+	size_t n_inputs = a->n_pos, n = 0, failed;
+	struct stat st;
+	int error;
+
+	if (cli_opt(a, "--jobs")) {
+		int64_t jobs;
+
+		if (cli_int64(&jobs, cli_opt(a, "--jobs"), "--jobs") != EXIT_OK)
+			return EXIT_USAGE;
+		b.jobs = jobs > 64 ? 64 : (unsigned int)jobs;
+	}
+	if (n_inputs == 1 && stat(a->pos[0], &st) == 0 && S_ISDIR(st.st_mode)) {
+		if ((error = pdfs_in(&dir, a->pos[0])) < 0)
+			return cli_fail(error);
+		inputs = (const char *const *)dir.names;
+		n_inputs = dir.n;
+	}
+	b.progress = batch_progress;
+	error = motcua_sign_batch_ex(&results, &n, inputs, n_inputs, out_dir, signer, o, &b);
+	file_list_free(&dir);
+	if (error < 0)
+		return cli_fail(error);
+	failed = motcua_batch_failures(results, n);
+	printf("%zu of %zu signed by %s into %s, %zu failed", n - failed, n,
+		motcua_signer_subject(signer), out_dir, failed);
+	for (size_t i = 0, shown = 0; i < n; i++)
+		if (results[i].error < 0)
+			printf("%s%s", shown++ ? ", " : ": ", results[i].input);
+	printf("\n");
+	motcua_batch_results_free(results, n);
+	return failed ? EXIT_NO : EXIT_OK;
+}
+
 static int cmd_sign(cli_args *a)
 {
 	motcua_sign_options o = MOTCUA_SIGN_OPTIONS_INIT;
 	motcua_signer *signer = NULL;
 	int error;
 
+	if (cli_flag(a, "--batch")) {
+		if (a->n_pos == 0 || !cli_opt(a, "--out-dir") || cli_opt(a, "--out"))
+			return cli_usage(&cli_pki_commands[1], "give --batch FILE... (or a folder) "
+				"and --out-dir DIR");
+		if ((error = sign_options(&o, a)) < 0 || (error = load_signer(&signer, a)) < 0)
+			return cli_fail(error);
+		error = sign_batch(a, &o, signer);
+		motcua_signer_free(signer);
+		return error;
+	}
 	if (a->n_pos != 1 || !cli_opt(a, "--out"))
 		return cli_usage(&cli_pki_commands[1], "give IN.pdf and -o OUT.pdf");
 	if ((error = sign_options(&o, a)) < 0 || (error = load_signer(&signer, a)) < 0)
@@ -136,15 +278,26 @@ static int cmd_sign(cli_args *a)
 	return error < 0 ? cli_fail(error) : EXIT_OK;
 }
 
+/* The trust folder for verify: as named, or the store's when it has one; none otherwise (every
+ * chain then indeterminate, which the report explains). */
+static const char *trust_dir(const cli_args *a, char *buf, size_t size)
+{
+	const char *dir = cli_trust_dir(a, buf, size);
+
+	if (cli_opt(a, "--trust") || getenv("MOTCUA_TRUST"))
+		return dir;
+	return access(dir, R_OK) == 0 ? dir : NULL;
+}
+
 static int cmd_verify(cli_args *a)
 {
 	motcua_verify_report *r;
-	char *text;
+	char *text, buf[4096];
 	int error, rc;
 
 	if (a->n_pos != 1)
 		return cli_usage(&cli_pki_commands[2], "give one FILE.pdf");
-	if ((error = motcua_verify_pdf(&r, a->pos[0], cli_opt(a, "--trust"))) < 0)
+	if ((error = motcua_verify_pdf(&r, a->pos[0], trust_dir(a, buf, sizeof(buf)))) < 0)
 		return cli_fail(error), EXIT_USAGE;   /* could not examine the file */
 	text = a->json ? motcua_verify_report_json(r) :
 		motcua_verify_report_text(r, cli_opt(a, "--lang"));
@@ -158,17 +311,22 @@ static int cmd_verify(cli_args *a)
 const cli_command cli_pki_commands[] = {
 	{ "pki demo", "DIR", "make a demo PKI: root and issuing CA, leader, seal, TSA, OCSP, CRLs",
 	  NULL, NULL, cmd_pki_demo, 1 },
-	{ "sign", "IN.pdf -o OUT.pdf [--as leader|agency|copy|attachment] [--profile B-B] "
+	{ "sign", "(IN.pdf -o OUT.pdf | --batch FILE...|DIR --out-dir DIR [--jobs N]) "
+	  "[--as leader|agency|copy|attachment] "
 	  "(--p12 FILE | --key FILE --cert FILE | --pkcs11 URI --cert FILE [--module SO]) "
 	  "[--chain FILE] [--password-file FILE] [--pin-file FILE] "
-	  "[--profile B-B|B-T --tsa URL] [--field NAME | --page N --rect x,y,w,h] [--invisible] [--reason TEXT] "
+	  "[--profile B-B|B-T|B-LT|B-LTA --tsa URL [--validation FILE,...]] [--field NAME | --page N --rect x,y,w,h] [--invisible] "
+	  "[--reason TEXT] "
 	  "[--doc-number TEXT] [--copy-form TEXT] [--agency-name TEXT] [--digest sha256] "
-	  "[--at TIME]", "sign a PDF as PAdES (password from $MOTCUA_PASSWORD, PIN from $MOTCUA_PIN)",
-	  "--out --as --profile --p12 --key --cert --chain --password-file --pkcs11 --module "
+	  "[--at TIME]", "sign a PDF, or a batch with one signer, as PAdES (password from "
+	  "$MOTCUA_PASSWORD, PIN from $MOTCUA_PIN); a batch exits 1 if any file failed",
+	  "--validation --tsa --out --out-dir --jobs --as --profile --p12 --key --cert --chain --password-file "
+	  "--pkcs11 --module "
 	  "--pin-file --tsa --field --page --rect "
 	  "--reason --location --doc-number --copy-form --agency-name --digest --at",
-	  "--invisible", cmd_sign, 1 },
-	{ "verify", "FILE.pdf [--trust DIR] [--json] [--lang vi|en]",
+	  "--invisible --batch", cmd_sign, -1 },
+	{ "verify", "FILE.pdf [--trust DIR] [--json] [--lang vi|en] (trust: --trust, $MOTCUA_TRUST "
+	  "or trust/ in the store)",
 	  "verify every signature: integrity, modification, trust (exit 0 only if all pass)",
 	  "--trust --lang", NULL, cmd_verify, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 }
