@@ -119,7 +119,9 @@ static bool names_person(X509 *cert)
 	return false;
 }
 
-static X509_STORE *load_trust(const char *dir, int *n_crls)
+/* The trust folder: certificates and CRLs; files named *.legacy.pem (motcua trust add
+ * --legacy) also go to `legacy`, the hierarchies where SHA-1 certificate signatures stand. */
+static X509_STORE *load_trust(const char *dir, int *n_crls, STACK_OF(X509) *legacy)
 {
 	X509_STORE *store = X509_STORE_new();
 	struct dirent *e;
@@ -148,8 +150,12 @@ static X509_STORE *load_trust(const char *dir, int *n_crls)
 				(*n_crls)++;
 			}
 		} else {
+			bool marked = n > 11 && strcmp(e->d_name + n - 11, ".legacy.pem") == 0;
+
 			while ((cert = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
 				X509_STORE_add_cert(store, cert);
+				if (marked && legacy && sk_X509_push(legacy, cert))
+					continue;      /* the stack owns it now */
 				X509_free(cert);
 			}
 		}
@@ -169,7 +175,34 @@ typedef struct {
 	bool have_store;             /* a trust folder was given */
 	STACK_OF(X509) *dss_certs;
 	STACK_OF(X509_CRL) *dss_crls;
+	STACK_OF(X509) *legacy;      /* trust folder certificates marked legacy (SHA-1) */
 } validation;
+
+/* SHA-1 in a certificate signature of the chain stands only where the admin marked the
+ * hierarchy legacy (the government CA's G1). 0: no SHA-1; 1: SHA-1 accepted as legacy;
+ * -1: SHA-1 in a hierarchy not marked. An anchor's own self-signature is not relied on. */
+static int sha1_in_chain(char *which, size_t size, X509_STORE_CTX *ctx, const validation *v)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+	bool sha1 = false, marked = false;
+
+	for (int i = 0; i < sk_X509_num(chain); i++) {
+		X509 *c = sk_X509_value(chain, i);
+		int nid = X509_get_signature_nid(c);
+
+		for (int l = 0; l < sk_X509_num(v->legacy); l++)
+			marked |= X509_cmp(c, sk_X509_value(v->legacy, l)) == 0;
+		if (X509_check_issued(c, c) == X509_V_OK)
+			continue;
+		if (nid == NID_sha1WithRSAEncryption || nid == NID_ecdsa_with_SHA1 ||
+		    nid == NID_dsaWithSHA1) {
+			if (!sha1)
+				X509_NAME_oneline(X509_get_subject_name(c), which, (int)size);
+			sha1 = true;
+		}
+	}
+	return !sha1 ? 0 : marked ? 1 : -1;
+}
 
 /* One chain building attempt at `at`; the context is returned for its error and current
  * certificate (NULL when none could be made). */
@@ -253,13 +286,29 @@ static void judge_trust(motcua_sig_report *r, const validation *v, X509 *signer,
 	if (!from_dss)
 		dss_note = "";
 	switch (err) {
-	case X509_V_OK:
+	case X509_V_OK: {
+		char which[256] = "";
+		int sha1 = sha1_in_chain(which, sizeof(which), ctx, v);
+		size_t used = strlen(r->warnings);
+
+		if (sha1 < 0) {
+			r->trust = MOTCUA_FAILED;
+			snprintf(r->trust_detail, sizeof(r->trust_detail), "CRYPTO_CONSTRAINTS_FAILURE: "
+				"%.200s is signed with SHA-1 and its hierarchy is not marked legacy "
+				"(motcua trust add --legacy)", which);
+			break;
+		}
+		if (sha1 > 0)
+			snprintf(r->warnings + used, sizeof(r->warnings) - used, "%sSHA-1 in "
+				"certificate signatures accepted: legacy hierarchy (%.120s)",
+				used ? "; " : "", which);
 		r->trust = MOTCUA_PASSED;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "chain to a trusted root valid "
 			"at the signing time; %s", from_dss ? "not revoked per the revocation data "
 			"from the document's DSS" : v->n_crls ? "not revoked per the store's CRLs" :
 			"no revocation data in the store");
 		break;
+	}
 	case X509_V_ERR_CERT_REVOKED:
 		r->trust = MOTCUA_FAILED;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "REVOKED: the signing "
@@ -589,7 +638,8 @@ int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *
 		goto done;
 	}
 	v.have_store = trust_dir != NULL;
-	if (!(v.store = load_trust(trust_dir, &v.n_crls))) {
+	if (!(v.legacy = sk_X509_new_null()) ||
+	    !(v.store = load_trust(trust_dir, &v.n_crls, v.legacy))) {
 		error = mc_error_oom();
 		goto done;
 	}
@@ -602,6 +652,7 @@ int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *
 	r = NULL;
 done:
 	X509_STORE_free(v.store);
+	sk_X509_pop_free(v.legacy, X509_free);
 	sk_X509_pop_free(v.dss_certs, X509_free);
 	sk_X509_CRL_pop_free(v.dss_crls, X509_CRL_free);
 	motcua_verify_report_free(r);
