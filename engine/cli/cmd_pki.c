@@ -81,8 +81,20 @@ static int load_signer(motcua_signer **out, const cli_args *a)
 	return error;
 }
 
+/* The trust folder for verify and for sealing: as named, or the store's when it has one; none
+ * otherwise (every chain then indeterminate, which the report explains). */
+static const char *trust_dir(const cli_args *a, char *buf, size_t size)
+{
+	const char *dir = cli_trust_dir(a, buf, size);
+
+	if (cli_opt(a, "--trust") || getenv("MOTCUA_TRUST"))
+		return dir;
+	return access(dir, R_OK) == 0 ? dir : NULL;
+}
+
 static int sign_options(motcua_sign_options *o, const cli_args *a)
 {
+	static char trust_buf[4096];     /* lives as long as the options it fills */
 	const char *as = cli_opt(a, "--as"), *rect = cli_opt(a, "--rect");
 	const char *page = cli_opt(a, "--page"), *at = cli_opt(a, "--at");
 
@@ -97,6 +109,7 @@ static int sign_options(motcua_sign_options *o, const cli_args *a)
 	else
 		return mc_error(MOTCUA_EINVALID, "--as '%s': leader, agency, copy or attachment",
 			as);
+	o->trust_dir = trust_dir(a, trust_buf, sizeof(trust_buf));
 	o->profile = cli_opt(a, "--profile");
 	o->tsa_url = cli_opt(a, "--tsa");
 	if (cli_opt(a, "--validation")) {
@@ -278,17 +291,6 @@ static int cmd_sign(cli_args *a)
 	return error < 0 ? cli_fail(error) : EXIT_OK;
 }
 
-/* The trust folder for verify: as named, or the store's when it has one; none otherwise (every
- * chain then indeterminate, which the report explains). */
-static const char *trust_dir(const cli_args *a, char *buf, size_t size)
-{
-	const char *dir = cli_trust_dir(a, buf, size);
-
-	if (cli_opt(a, "--trust") || getenv("MOTCUA_TRUST"))
-		return dir;
-	return access(dir, R_OK) == 0 ? dir : NULL;
-}
-
 static int cmd_verify(cli_args *a)
 {
 	motcua_verify_report *r;
@@ -320,7 +322,7 @@ const cli_command cli_pki_commands[] = {
 	  "[--doc-number TEXT] [--copy-form TEXT] [--agency-name TEXT] [--digest sha256] "
 	  "[--at TIME]", "sign a PDF, or a batch with one signer, as PAdES (password from "
 	  "$MOTCUA_PASSWORD, PIN from $MOTCUA_PIN); a batch exits 1 if any file failed",
-	  "--validation --tsa --out --out-dir --jobs --as --profile --p12 --key --cert --chain --password-file "
+	  "--trust --validation --tsa --out --out-dir --jobs --as --profile --p12 --key --cert --chain --password-file "
 	  "--pkcs11 --module "
 	  "--pin-file --tsa --field --page --rect "
 	  "--reason --location --doc-number --copy-form --agency-name --digest --at",

@@ -60,6 +60,7 @@ static int sign(const world *w, const char *in, const char *out, const char *who
 	if (mc_time_parse(&o.signing_time, when) < 0)
 		return MOTCUA_EINVALID;
 	o.doc_number = "Số: 123/QĐ-UBND";
+	o.trust_dir = w->pki;       /* sealing checks the earlier signatures against it */
 	snprintf(p12, sizeof(p12), "%s/%s.p12", w->pki, who);
 	if ((error = motcua_signer_load_p12(&s, p12, "motcua")) < 0)
 		return error;

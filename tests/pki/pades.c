@@ -63,6 +63,7 @@ static int sign(const world *w, const char *in, const char *out, const char *who
 	if (mc_time_parse(&o.signing_time, when) < 0)
 		return MOTCUA_EINVALID;
 	o.doc_number = "Số: 123/QĐ-UBND";
+	o.trust_dir = w->trust;     /* sealing checks the earlier signatures against it */
 	s = signer(w, who);
 	error = s ? motcua_sign_pdf(in, out, s, &o) : MOTCUA_ERROR;
 	motcua_signer_free(s);
@@ -322,6 +323,35 @@ static void test_b_t_signature_carries_a_trusted_timestamp(void)
 	world_close(&w);
 }
 
+/* The document office is told why it may not seal: here the leader's certificate had already
+ * expired when the leader (claimed to have) signed, and no timestamp says otherwise. */
+static void test_sealing_refuses_a_leader_signature_that_does_not_stand(void)
+{
+	char leader[4200], sealed[4200], *text = NULL;
+	world w;
+
+	world_open(&w);
+	snprintf(leader, sizeof(leader), "%s/leader.pdf", w.dir);
+	snprintf(sealed, sizeof(sealed), "%s/sealed.pdf", w.dir);
+	CHECK_OK(sign(&w, w.in, leader, "leader", MOTCUA_SIGN_LEADER, "2031-02-01T09:00"));
+	CHECK_ERR(sign(&w, leader, sealed, "seal", MOTCUA_SIGN_AGENCY, "2031-02-01T10:00"),
+		MOTCUA_ESTATE);
+	CHECK_CONTAINS(motcua_error_last(), "not sealed");
+	CHECK_CONTAINS(motcua_error_last(), "Nguyễn Văn Lãnh Đạo");
+	CHECK_CONTAINS(motcua_error_last(), "OUT_OF_BOUNDS_NO_POE");
+	CHECK(access(sealed, F_OK) != 0);
+	/* the program says the same and exits 1 */
+	CHECK_INT(test_run(&text, "MOTCUA_PASSWORD=motcua '%s' sign '%s' -o '%s' --as agency "
+		"--p12 '%s/seal.p12' --trust '%s'", test_motcua_bin(), leader, sealed, w.pki,
+		w.trust), 1);
+	CHECK_CONTAINS(text, "not sealed");
+	free(text);
+	/* a leader signature that stands is sealed */
+	CHECK_OK(sign(&w, w.in, leader, "leader", MOTCUA_SIGN_LEADER, "2026-03-05T10:30"));
+	CHECK_OK(sign(&w, leader, sealed, "seal", MOTCUA_SIGN_AGENCY, "2026-03-05T11:00"));
+	world_close(&w);
+}
+
 static void test_trust_verdicts(void)
 {
 	char out[4200];
@@ -392,5 +422,6 @@ TEST_MAIN(TEST_CASE(test_copy_signature_passes_pdfsig_openssl_and_qpdf),
 	TEST_CASE(test_tampering_is_caught_with_its_reason),
 	TEST_CASE(test_content_changed_after_signing_is_flagged),
 	TEST_CASE(test_b_t_signature_carries_a_trusted_timestamp),
+	TEST_CASE(test_sealing_refuses_a_leader_signature_that_does_not_stand),
 	TEST_CASE(test_trust_verdicts),
 	TEST_CASE(test_bad_input_is_refused_and_writes_nothing))

@@ -40,9 +40,13 @@ typedef struct {
 	                             * responses; the signer's chain and the TSA's certificates go
 	                             * in anyway */
 	size_t n_validation_files;
+	/* AGENCY and ATTACHMENT (the document office's signatures): every earlier signature is
+	 * verified against this trust folder first, and the file is not sealed unless all pass
+	 * (NULL: no anchors, so any earlier signature stops it) */
+	const char *trust_dir;
 } motcua_sign_options;
 #define MOTCUA_SIGN_OPTIONS_INIT { 1, MOTCUA_SIGN_LEADER, NULL, NULL, 0, { 0, 0, 0, 0 }, \
-	false, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0 }
+	false, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL }
 
 int motcua_sign_pdf(const char *in_path, const char *out_path, const motcua_signer *signer,
 	const motcua_sign_options *opts);

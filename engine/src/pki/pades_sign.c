@@ -453,6 +453,32 @@ static int partial_name(char *buf, size_t size, const char *out, const char *suf
 	return 0;
 }
 
+/* The document office seals only what stands: before an agency or attachment signature,
+ * every earlier signature must pass integrity, modification and trust. */
+static int earlier_signatures_stand(const char *in, const motcua_sign_options *o)
+{
+	motcua_verify_report *r = NULL;
+	int error;
+
+	if (o->as != MOTCUA_SIGN_AGENCY && o->as != MOTCUA_SIGN_ATTACHMENT)
+		return 0;
+	if ((error = motcua_verify_pdf(&r, in, o->trust_dir)) < 0)
+		return error;
+	for (size_t i = 0; i < r->n_sigs && error == 0; i++) {
+		const motcua_sig_report *sig = &r->sigs[i];
+		const char *what = sig->integrity != MOTCUA_PASSED ? sig->integrity_detail :
+			sig->modification != MOTCUA_PASSED ? sig->modification_detail :
+			sig->trust != MOTCUA_PASSED ? sig->trust_detail : NULL;
+
+		if (what)
+			error = mc_error(MOTCUA_ESTATE, "%s: not sealed: signature %zu (%s, %.80s) "
+				"does not stand: %.200s", in, i + 1, sig->field,
+				sig->signer ? sig->signer : "?", what);
+	}
+	motcua_verify_report_free(r);
+	return error;
+}
+
 int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
 	const motcua_sign_options *o)
 {
@@ -479,6 +505,8 @@ int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
 	    (error = partial_name(partial, sizeof(partial), out, ".partial")) < 0 ||
 	    (error = partial_name(with_dss, sizeof(with_dss), out, ".partial-dss")) < 0 ||
 	    (error = partial_name(with_ts, sizeof(with_ts), out, ".partial-ts")) < 0)
+		return error;
+	if ((error = earlier_signatures_stand(in, o)) < 0)
 		return error;
 	/* the validation material first: a bad file fails before the TSA is asked */
 	if (prof >= PROFILE_B_LT && (error = material_load(&m, s, o)) < 0)

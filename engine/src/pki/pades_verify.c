@@ -86,6 +86,22 @@ static int64_t pdf_date(const char *m)
 		sign * (oh * 3600 + om * 60);
 }
 
+/* A name as UTF-8 text (RFC 2253 order, Vietnamese left as it is), cut to the buffer. */
+static void name_utf8(char *buf, size_t size, const X509_NAME *name)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data;
+	long n;
+
+	buf[0] = '\0';
+	if (!bio)
+		return;
+	X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	if ((n = BIO_get_mem_data(bio, &data)) > 0)
+		snprintf(buf, size, "%.*s", (int)n, data);
+	BIO_free(bio);
+}
+
 static char *subject_text(X509 *cert)
 {
 	BIO *bio = BIO_new(BIO_s_mem());
@@ -197,7 +213,7 @@ static int sha1_in_chain(char *which, size_t size, X509_STORE_CTX *ctx, const va
 		if (nid == NID_sha1WithRSAEncryption || nid == NID_ecdsa_with_SHA1 ||
 		    nid == NID_dsaWithSHA1) {
 			if (!sha1)
-				X509_NAME_oneline(X509_get_subject_name(c), which, (int)size);
+				name_utf8(which, size, X509_get_subject_name(c));
 			sha1 = true;
 		}
 	}
@@ -332,7 +348,7 @@ static void judge_trust(motcua_sig_report *r, const validation *v, X509 *signer,
 		char issuer[256] = "?";
 
 		if (top)
-			X509_NAME_oneline(X509_get_issuer_name(top), issuer, sizeof(issuer));
+			name_utf8(issuer, sizeof(issuer), X509_get_issuer_name(top));
 		r->trust = MOTCUA_INDETERMINATE;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "NO_CERTIFICATE_CHAIN_FOUND: "
 			"%s; install the CA %s in the trust store", v->have_store ?
