@@ -8,9 +8,13 @@
 
 #include "cli.h"
 #include "core/time.h"
+#include "motcua/pades.h"
+#include "motcua/trust.h"
+#include "pdf/pdf.h"
 
 typedef struct {
 	motcua_ctx *ctx;
+	const char *dir;     /* the store folder: the demo PKI and documents go beside the data */
 	int failed;
 } demo;
 
@@ -227,11 +231,87 @@ static void copy_certification(demo *d)
 	summary(d, c);
 }
 
+/* Signs `in` into `out` as `who` (a demo PKI name), at the demo clock. */
+static void sign_as(demo *d, const char *in, const char *out, const char *who,
+	motcua_sign_as as)
+{
+	motcua_sign_options o = MOTCUA_SIGN_OPTIONS_INIT;
+	motcua_signer *s = NULL;
+	char p12[4200], trust[4200];
+
+	if (d->failed)
+		return;
+	snprintf(p12, sizeof(p12), "%s/pki/%s.p12", d->dir, who);
+	snprintf(trust, sizeof(trust), "%s/trust", d->dir);
+	o.as = as;
+	o.signing_time = motcua_ctx_now(d->ctx);
+	o.doc_number = "Số: 01/QĐ-UBND";
+	o.trust_dir = trust;
+	if (as == MOTCUA_SIGN_LEADER) {
+		/* just under the leader's title ("CHU TICH"), where the leader signs */
+		o.rect[0] = 250;
+		o.rect[1] = 525;
+		o.rect[2] = 200;
+		o.rect[3] = 40;
+	}
+	if (check(d, motcua_signer_load_p12(&s, p12, "motcua"), p12))
+		check(d, motcua_sign_pdf(in, out, s, &o), out);
+	motcua_signer_free(s);
+}
+
+/* The decision the outgoing-document process issues: drafted as a PDF, signed by the
+ * leader at "sign", sealed and numbered by the document office at "number and seal". */
+static void decision_pdf(demo *d, char *path, size_t size)
+{
+	static const char *const text[] = {
+		"UY BAN NHAN DAN TINH MAU          CONG HOA XA HOI CHU NGHIA VIET NAM",
+		"                                        Doc lap - Tu do - Hanh phuc",
+		"", "", "                              QUYET DINH",
+		"      Ban hanh Ke hoach chuyen doi so cua tinh nam 2026", "",
+		"CHU TICH UY BAN NHAN DAN TINH", "",
+		"Dieu 1. Ban hanh kem theo Quyet dinh nay Ke hoach chuyen doi so nam 2026.",
+		"Dieu 2. Quyet dinh co hieu luc ke tu ngay ky.", "",
+		"                                                  CHU TICH",
+	};
+	char pki[4200], trust[4200], file[4300];
+	size_t added;
+
+	snprintf(pki, sizeof(pki), "%s/pki", d->dir);
+	snprintf(trust, sizeof(trust), "%s/trust", d->dir);
+	snprintf(path, size, "%s/decision.pdf", d->dir);
+	if (!check(d, motcua_pki_demo(pki), "pki demo"))
+		return;
+	snprintf(file, sizeof(file), "%s/root.pem", pki);
+	check(d, motcua_trust_add(&added, trust, file, false), file);
+	snprintf(file, sizeof(file), "%s/issuing.crl.pem", pki);
+	check(d, motcua_trust_add(&added, trust, file, false), file);
+	check(d, mc_pdf_write_text_page(path, text, sizeof(text) / sizeof(text[0])), path);
+}
+
+static void show_verification(demo *d, const char *path)
+{
+	motcua_verify_report *r = NULL;
+	char trust[4200], *text;
+
+	snprintf(trust, sizeof(trust), "%s/trust", d->dir);
+	if (d->failed || !check(d, motcua_verify_pdf(&r, path, trust), path))
+		return;
+	if ((text = motcua_verify_report_text(r, "en"))) {
+		say("%s", text);
+		free(text);
+	}
+	if (!motcua_verify_all_passed(r))
+		d->failed = 1;
+	motcua_verify_report_free(r);
+}
+
 static void documents(demo *d)
 {
+	char pdf[4096], signed_pdf[4200], issued[4200];
 	char in[MOTCUA_DOSSIER_CODE_MAX] = "", out[MOTCUA_DOSSIER_CODE_MAX] = "";
 
-	say("4. Văn bản đi: drafted, sent back once for changes, signed, numbered and sealed\n");
+	say("4. Văn bản đi: drafted, sent back once for changes, signed by the leader (PAdES), "
+		"sealed with its number by the document office\n");
 	receive(d, out, "2026-03-04T08:00", "vanthu.tinh", "000.00.00.H99", "VB-DI",
 		"0100109106", MOTCUA_CHANNEL_COUNTER);
 	step(d, out, "2026-03-04T10:00", "cv.tinh", "draft", NULL, 0);
@@ -240,9 +320,23 @@ static void documents(demo *d)
 	step(d, out, "2026-03-05T09:00", "cv.tinh", "draft", NULL, 0);
 	step(d, out, "2026-03-05T10:00", "ld.tinh", "review",
 		VARS({ "changesRequested", "false" }));
+	decision_pdf(d, pdf, sizeof(pdf));
+	snprintf(signed_pdf, sizeof(signed_pdf), "%s/decision-signed.pdf", d->dir);
+	snprintf(issued, sizeof(issued), "%s/decision-issued.pdf", d->dir);
+	at(d, "2026-03-05T10:30", "ld.tinh");
+	sign_as(d, pdf, signed_pdf, "leader", MOTCUA_SIGN_LEADER);
 	step(d, out, "2026-03-05T10:30", "ld.tinh", "sign", NULL, 0);
+	/* the office checks the leader's signature, seals with the number, files the result */
+	at(d, "2026-03-05T11:00", "vanthu.tinh");
+	sign_as(d, signed_pdf, issued, "seal", MOTCUA_SIGN_ATTACHMENT);
+	if (!d->failed)
+		check(d, motcua_dossier_attach(d->ctx, out, issued, "result",
+			"Quyết định số 01/QĐ-UBND"), "attach");
 	step(d, out, "2026-03-05T11:00", "vanthu.tinh", "number_and_seal", NULL, 0);
 	summary(d, out);
+	say("   the issued decision %s, verified:\n", issued);
+	show_verification(d, issued);
+	say("\n");
 	say("5. Văn bản đến: registered and assigned, still being handled\n");
 	receive(d, in, "2026-03-05T08:00", "vanthu.tinh", "000.00.00.H99", "VB-DEN",
 		"0100109106", MOTCUA_CHANNEL_ONLINE);
@@ -288,6 +382,7 @@ static int cmd_demo(cli_args *a)
 		b.store = fresh;
 	}
 	say("motcua %s demo — store %s\n", MOTCUA_VERSION, b.store);
+	d.dir = b.store;
 	if ((rc = cli_open(&d.ctx, &b, true)) != EXIT_OK)
 		return rc;
 	setup(&d, workflows, calendar);

@@ -117,6 +117,10 @@ void mc_pdf_dss_clear(mc_pdf_dss_data *d);
 int mc_pdf_timestamp_prepare(int64_t byte_range[4], const char *in_path, const char *out_path,
 	const char *field_name, size_t contents_size);
 
+/* A one-page A4 PDF showing `lines` (ASCII, Times-Roman), written whole. For the demo and
+ * tests: a real page to sign. */
+int mc_pdf_write_text_page(const char *path, const char *const *lines, size_t n);
+
 #ifdef __cplusplus
 }
 #endif
