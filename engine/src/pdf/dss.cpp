@@ -5,26 +5,22 @@
  * Like the bridge, no PoDoFo exception leaves this file; outputs appear whole or not at all. */
 #include <podofo/podofo.h>
 
-#include <atomic>
-#include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <memory>
 #include <new>
 #include <set>
 #include <string>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <vector>
 
 extern "C" {
 #include "core/error.h"
 }
+#include "pdf/bridge.h"
 #include "pdf/pdf.h"
 
 using namespace PoDoFo;
+using namespace mc_pdf_bridge;
 
 namespace {
 
@@ -35,145 +31,16 @@ const size_t MAX_TS_SIZE = 1024 * 1024;
 const int MAX_FIELD_DEPTH = 32;
 const char *const DSS_KEYS[3] = { "Certs", "CRLs", "OCSPs" };
 
-void quiet()
+/* path loaded from memory (pdf/bridge.h) with a catalog to hang the DSS or a field on. */
+int load_with_catalog(PdfMemDocument &doc, std::string &bytes, const char *path,
+	bool for_update)
 {
-	static bool done;
-	if (!done) {
-		PdfError::EnableDebug(false);
-		PdfError::EnableLogging(false);
-		done = true;
-	}
-}
+	int error;
 
-std::string describe(const PdfError &e)
-{
-	const char *msg = PdfError::ErrorMessage(e.GetError());
-	std::string s = msg && *msg ? msg : PdfError::ErrorName(e.GetError());
-	for (const PdfErrorInfo &info : e.GetCallstack())
-		if (!info.GetInformation().empty()) {
-			s += " (" + info.GetInformation() + ")";
-			break;
-		}
-	return s;
-}
-
-int pdf_error(const char *path, const PdfError &e)
-{
-	if (e.GetError() == ePdfError_OutOfMemory)
-		return mc_error_oom();
-	if (e.GetError() == ePdfError_InvalidPassword)
-		return mc_error(MOTCUA_EINVALID, "%s: the PDF is encrypted", path);
-	return mc_error(MOTCUA_EINVALID, "%s: not a readable PDF: %s", path, describe(e).c_str());
-}
-
-int load(PdfMemDocument &doc, const char *path, bool for_update)
-{
-	struct stat st;
-
-	if (!path)
-		return mc_error(MOTCUA_EINVALID, "PDF path missing");
-	if (stat(path, &st) != 0)
-		return mc_error(errno == ENOENT ? MOTCUA_ENOTFOUND : MOTCUA_ERROR, "%s: %s", path,
-			strerror(errno));
-	if (!S_ISREG(st.st_mode) || st.st_size == 0)
-		return mc_error(MOTCUA_EINVALID, "%s: not a regular, non-empty file", path);
-	quiet();
-	try {
-		doc.Load(path, for_update);
-	} catch (const PdfError &e) {
-		return pdf_error(path, e);
-	}
-	if (doc.GetEncrypt())
-		return mc_error(MOTCUA_EINVALID, "%s: the PDF is encrypted", path);
+	if ((error = load(doc, bytes, path, for_update)) < 0)
+		return error;
 	if (!doc.GetCatalog() || !doc.GetCatalog()->IsDictionary())
 		return mc_error(MOTCUA_EINVALID, "%s: no document catalog", path);
-	return 0;
-}
-
-/* The output must not be the input: the update is written beside it and renamed over it. */
-int check_distinct(const char *in_path, const char *out_path)
-{
-	struct stat a, b;
-
-	if (!out_path)
-		return mc_error(MOTCUA_EINVALID, "%s: output path missing", in_path);
-	if (stat(out_path, &b) == 0 && stat(in_path, &a) == 0 && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino)
-		return mc_error(MOTCUA_EINVALID, "%s: the output would overwrite the input",
-			out_path);
-	return 0;
-}
-
-PdfObject *resolve(PdfVecObjects *objs, PdfObject *o)
-{
-	int hops = 0;
-
-	while (o && o->IsReference()) {
-		if (++hops > 8)
-			return NULL;
-		o = objs->GetObject(o->GetReference());
-	}
-	return o;
-}
-
-PdfObject *dict_get(PdfVecObjects *objs, PdfObject *o, const char *key)
-{
-	if (!o || !o->IsDictionary())
-		return NULL;
-	return resolve(objs, o->GetDictionary().GetKey(PdfName(key)));
-}
-
-/* Removes the temporary output unless it was renamed into place. */
-struct temp_file {
-	std::string path;
-	~temp_file()
-	{
-		if (!path.empty())
-			unlink(path.c_str());
-	}
-};
-
-int make_temp(temp_file &tmp, const char *out_path)
-{
-	static std::atomic<unsigned> counter;
-
-	for (int attempt = 0; attempt < 100; attempt++) {
-		std::string path = std::string(out_path) + ".tmp" + std::to_string(getpid()) + "." +
-			std::to_string(counter++);
-		int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0) {
-			close(fd);
-			tmp.path = path;
-			return 0;
-		}
-		if (errno != EEXIST)
-			break;
-	}
-	return mc_error(MOTCUA_ERROR, "%s: cannot create a temporary file beside it: %s",
-		out_path, strerror(errno));
-}
-
-int sync_and_rename(temp_file &tmp, const char *out_path)
-{
-	int fd = open(tmp.path.c_str(), O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) != 0) {
-		int err = errno;
-		if (fd >= 0)
-			close(fd);
-		return mc_error(MOTCUA_ERROR, "%s: %s", tmp.path.c_str(), strerror(err));
-	}
-	close(fd);
-	if (rename(tmp.path.c_str(), out_path) != 0)
-		return mc_error(MOTCUA_ERROR, "%s: cannot rename into place: %s", out_path,
-			strerror(errno));
-	tmp.path.clear();
-	std::string dir(out_path);
-	size_t slash = dir.rfind('/');
-	dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
-	if ((fd = open(dir.c_str(), O_RDONLY | O_CLOEXEC)) >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
 	return 0;
 }
 
@@ -261,6 +128,7 @@ size_t extend_array(PdfMemDocument &doc, PdfObject *dss, const char *key,
 int add_dss(const char *in_path, const char *out_path, const unsigned char *const *const blobs[3],
 	const size_t *const lens[3], const size_t counts[3])
 {
+	std::string bytes;            /* declared first: outlives doc */
 	PdfMemDocument doc;
 	temp_file tmp;
 	int error;
@@ -277,7 +145,7 @@ int add_dss(const char *in_path, const char *out_path, const unsigned char *cons
 	}
 	if (counts[0] + counts[1] + counts[2] == 0)
 		return mc_error(MOTCUA_EINVALID, "%s: nothing to add to the DSS", in_path);
-	if ((error = load(doc, in_path, true)) < 0)
+	if ((error = load_with_catalog(doc, bytes, in_path, true)) < 0)
 		return error;
 	PdfObject *dss = dss_object(doc, in_path);
 	if (!dss)
@@ -291,10 +159,7 @@ int add_dss(const char *in_path, const char *out_path, const unsigned char *cons
 		doc.WriteUpdate(&out, true);
 		out.Flush();
 	} catch (const PdfError &e) {
-		if (e.GetError() == ePdfError_OutOfMemory)
-			return mc_error_oom();
-		return mc_error(MOTCUA_ERROR, "%s: cannot write the PDF: %s", out_path,
-			describe(e).c_str());
+		return write_error(out_path, e);
 	}
 	return sync_and_rename(tmp, out_path);
 }
@@ -351,10 +216,11 @@ void read_array(mc_pdf_blob **out, size_t *count, PdfVecObjects *objs, PdfObject
 
 int read_dss(mc_pdf_dss_data *out, const char *path)
 {
+	std::string bytes;            /* declared first: outlives doc */
 	PdfMemDocument doc;
 	int error;
 
-	if ((error = load(doc, path, false)) < 0)
+	if ((error = load_with_catalog(doc, bytes, path, false)) < 0)
 		return error;
 	PdfVecObjects *objs = &doc.GetObjects();
 	PdfObject *dss = dict_get(objs, doc.GetCatalog(), "DSS");
@@ -370,13 +236,6 @@ int read_dss(mc_pdf_dss_data *out, const char *path)
 
 /* ---- the document timestamp ---- */
 
-std::string utf8(const PdfString &s)
-{
-	if (!s.IsValid())
-		return std::string();
-	return s.ToUnicode().GetStringUtf8();
-}
-
 /* Full names of every terminal field, to keep the new one unique. */
 void field_names(PdfVecObjects *objs, PdfObject *node, const std::string &parent, int depth,
 	std::set<PdfObject *> &seen, std::set<std::string> &out)
@@ -385,51 +244,13 @@ void field_names(PdfVecObjects *objs, PdfObject *node, const std::string &parent
 		return;
 	std::string name = parent;
 	PdfObject *t = dict_get(objs, node, "T");
-	if (t && (t->IsString() || t->IsHexString()))
+	if (t && is_string(t))
 		name = name.empty() ? utf8(t->GetString()) : name + "." + utf8(t->GetString());
 	out.insert(name);
 	PdfObject *kids = dict_get(objs, node, "Kids");
 	if (kids && kids->IsArray())
 		for (PdfObject &k : kids->GetArray())
 			field_names(objs, resolve(objs, &k), name, depth + 1, seen, out);
-}
-
-/* PoDoFo 0.9.8 dereferences NULL when a page's /Annots is not an array and throws on an
- * indirect /Fields: check the one, make the other direct (as the bridge does). */
-int check_structure(PdfMemDocument &doc, PdfPage *page, const char *path)
-{
-	PdfVecObjects *objs = &doc.GetObjects();
-
-	if (!page || !page->GetObject() || !page->GetObject()->IsDictionary())
-		return mc_error(MOTCUA_EINVALID, "%s: page 1 is not a dictionary", path);
-	PdfDictionary &pd = page->GetObject()->GetDictionary();
-	if (pd.HasKey("Annots")) {
-		PdfObject *annots = resolve(objs, pd.GetKey("Annots"));
-		if (!annots || !annots->IsArray())
-			return mc_error(MOTCUA_EINVALID, "%s: page 1: /Annots is not an array", path);
-	}
-	PdfObject *catalog = doc.GetCatalog();
-	if (!catalog->GetDictionary().HasKey("AcroForm"))
-		return 0;
-	PdfObject *acro = dict_get(objs, catalog, "AcroForm");
-	if (!acro || !acro->IsDictionary())
-		return mc_error(MOTCUA_EINVALID, "%s: /AcroForm is not a dictionary", path);
-	PdfDictionary &ad = acro->GetDictionary();
-	if (!ad.HasKey("Fields")) {
-		ad.AddKey("Fields", PdfArray());
-		return 0;
-	}
-	PdfObject *fields = ad.GetKey("Fields");
-	if (fields->IsReference()) {
-		PdfObject *target = resolve(objs, fields);
-		if (!target || !target->IsArray())
-			return mc_error(MOTCUA_EINVALID, "%s: /AcroForm /Fields is not an array", path);
-		PdfArray copy = target->GetArray();
-		ad.AddKey("Fields", copy);
-	} else if (!fields->IsArray()) {
-		return mc_error(MOTCUA_EINVALID, "%s: /AcroForm /Fields is not an array", path);
-	}
-	return 0;
 }
 
 /* An invisible signature field on page 1 whose value is a document timestamp dictionary. */
@@ -461,7 +282,7 @@ int add_timestamp_field(PdfMemDocument &doc, std::unique_ptr<PdfSignatureField> 
 	if (doc.GetPageCount() < 1)
 		return mc_error(MOTCUA_EINVALID, "%s: the PDF has no page", path);
 	PdfPage *page = doc.GetPage(0);
-	if ((error = check_structure(doc, page, path)) < 0)
+	if ((error = check_structure(doc, page, 1, path)) < 0)
 		return error;
 	PdfAcroForm *form = doc.GetAcroForm(true, ePdfAcroFormDefaultAppearance_None);
 	form->GetObject()->GetDictionary().AddKey("SigFlags", PdfObject((pdf_int64)3));
@@ -481,62 +302,10 @@ int add_timestamp_field(PdfMemDocument &doc, std::unique_ptr<PdfSignatureField> 
 	return 0;
 }
 
-int read_all(std::string &data, const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
-
-	if (!fp)
-		return mc_error(MOTCUA_ERROR, "%s: %s", path, strerror(errno));
-	data.clear();
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		data.append(buf, n);
-	bool bad = ferror(fp);
-	fclose(fp);
-	if (bad)
-		return mc_error(MOTCUA_ERROR, "%s: read error", path);
-	return 0;
-}
-
-/* The last "/ByteRange [a b c d]" written must frame a zero-filled placeholder reaching the
- * end of the file. */
-int byte_range_of(int64_t br[4], const std::string &data, const char *path)
-{
-	size_t at = data.rfind("/ByteRange");
-	if (at == std::string::npos)
-		return mc_error(MOTCUA_ERROR, "%s: no /ByteRange was written", path);
-	const char *p = data.c_str() + at + strlen("/ByteRange");
-	const char *end = data.c_str() + data.size();
-	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r'))
-		p++;
-	if (p >= end || *p != '[')
-		return mc_error(MOTCUA_ERROR, "%s: malformed /ByteRange written", path);
-	p++;
-	for (int i = 0; i < 4; i++) {
-		char *next;
-		errno = 0;
-		long long v = strtoll(p, &next, 10);
-		if (next == p || errno || v < 0)
-			return mc_error(MOTCUA_ERROR, "%s: malformed /ByteRange written", path);
-		br[i] = v;
-		p = next;
-	}
-	int64_t size = (int64_t)data.size();
-	if (br[0] != 0 || br[1] < 1 || br[2] <= br[1] + 1 || br[2] + br[3] != size ||
-	    data[(size_t)br[1]] != '<' || data[(size_t)br[2] - 1] != '>')
-		return mc_error(MOTCUA_ERROR, "%s: the /ByteRange written does not frame /Contents",
-			path);
-	for (int64_t i = br[1] + 1; i < br[2] - 1; i++)
-		if (data[(size_t)i] != '0')
-			return mc_error(MOTCUA_ERROR, "%s: the /Contents placeholder is not zeros",
-				path);
-	return 0;
-}
-
 int timestamp_prepare(int64_t byte_range[4], const char *in_path, const char *out_path,
 	const char *field_name, size_t contents_size)
 {
+	std::string bytes;            /* declared first: outlives doc */
 	PdfMemDocument doc;
 	std::unique_ptr<PdfSignatureField> field;
 	temp_file tmp;
@@ -549,52 +318,20 @@ int timestamp_prepare(int64_t byte_range[4], const char *in_path, const char *ou
 		return mc_error(MOTCUA_EINVALID, "%s: contents_size %zu is above %zu", in_path,
 			contents_size, MAX_TS_SIZE);
 	if ((error = check_distinct(in_path, out_path)) < 0 ||
-	    (error = load(doc, in_path, true)) < 0)
+	    (error = load_with_catalog(doc, bytes, in_path, true)) < 0)
 		return error;
 	try {
 		error = add_timestamp_field(doc, field, field_name, in_path);
 	} catch (const PdfError &e) {
-		return pdf_error(in_path, e);
+		return load_error(in_path, e);
 	}
-	if (error < 0 || (error = make_temp(tmp, out_path)) < 0)
-		return error;
-	try {
-		PdfOutputDevice out(tmp.path.c_str(), true);
-		PdfSignOutputDevice signer(&out);
-		signer.SetSignatureSize(contents_size);
-		field->SetSignature(*signer.GetSignatureBeacon());
-		doc.WriteUpdate(&signer, true);
-		if (!signer.HasSignaturePosition())
-			return mc_error(MOTCUA_ERROR, "%s: the timestamp placeholder was not written",
-				out_path);
-		signer.AdjustByteRange();
-		signer.SetSignature(PdfData("", 0));
-		signer.Flush();
-	} catch (const PdfError &e) {
-		if (e.GetError() == ePdfError_OutOfMemory)
-			return mc_error_oom();
-		return mc_error(MOTCUA_ERROR, "%s: cannot write the PDF: %s", out_path,
-			describe(e).c_str());
-	}
-	if ((error = read_all(data, tmp.path.c_str())) < 0 ||
+	if (error < 0 || (error = make_temp(tmp, out_path)) < 0 ||
+	    (error = write_placeholder(doc, *field, contents_size, tmp.path.c_str(), out_path,
+		"timestamp")) < 0 ||
+	    (error = read_all(data, tmp.path.c_str())) < 0 ||
 	    (error = byte_range_of(byte_range, data, out_path)) < 0)
 		return error;
 	return sync_and_rename(tmp, out_path);
-}
-
-int caught(const char *path)
-{
-	try {
-		throw;
-	} catch (const PdfError &e) {
-		return pdf_error(path, e);
-	} catch (const std::bad_alloc &) {
-		return mc_error_oom();
-	} catch (const std::exception &e) {
-		return mc_error(MOTCUA_ERROR, "%s: %s", path, e.what());
-	} catch (...) {
-		return mc_error(MOTCUA_ERROR, "%s: unexpected failure in the PDF library", path);
-	}
 }
 
 } /* namespace */

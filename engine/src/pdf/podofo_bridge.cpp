@@ -1,17 +1,16 @@
-/* pdf/podofo_bridge.cpp — the only C++ in motcua: PoDoFo 0.9.8 behind the C functions of
- * pdf/pdf.h. Every entry point catches PdfError (which is not a std::exception), then
- * std::exception, then anything, so no exception crosses into C; the message names the file.
- * Preparing a signature writes an incremental update to a temporary file beside the output and
- * renames it into place only once its /ByteRange has been read back and checked. */
+/* pdf/podofo_bridge.cpp — PoDoFo 0.9.8 behind the signing and reading functions of pdf/pdf.h
+ * (dss.cpp and revisions.cpp hold the rest; what the three share is in pdf/bridge.h). Every
+ * entry point catches PdfError (which is not a std::exception), then std::exception, then
+ * anything, so no exception crosses into C; the message names the file. Preparing a
+ * signature writes an incremental update to a temporary file beside the output and renames
+ * it into place only once its /ByteRange has been read back and checked. */
 #include <podofo/podofo.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
 #include <memory>
 #include <new>
 #include <set>
@@ -23,9 +22,11 @@
 extern "C" {
 #include "core/error.h"
 }
+#include "pdf/bridge.h"
 #include "pdf/pdf.h"
 
 using namespace PoDoFo;
+using namespace mc_pdf_bridge;
 
 namespace {
 
@@ -33,138 +34,6 @@ const size_t DEFAULT_CONTENTS_SIZE = 16384;
 const size_t MAX_CONTENTS_SIZE = 1024 * 1024;
 const int MAX_FIELD_DEPTH = 32;       /* /Kids nesting followed; deeper is a loop or garbage */
 const double DEFAULT_FONT_SIZE = 10;
-
-/* Silences PoDoFo's own logging (Load would print the trailer) once per process. */
-void quiet()
-{
-	static bool done;
-	if (!done) {
-		PdfError::EnableDebug(false);
-		PdfError::EnableLogging(false);
-		done = true;
-	}
-}
-
-/* PoDoFo's words for an error: its message for the code, then the first detail it recorded. */
-std::string describe(const PdfError &e)
-{
-	const char *msg = PdfError::ErrorMessage(e.GetError());
-	std::string s = msg && *msg ? msg : PdfError::ErrorName(e.GetError());
-	for (const PdfErrorInfo &info : e.GetCallstack())
-		if (!info.GetInformation().empty()) {
-			s += " (" + info.GetInformation() + ")";
-			break;
-		}
-	return s;
-}
-
-/* An error from loading or reading a document: the input is at fault. */
-int load_error(const char *path, const PdfError &e)
-{
-	if (e.GetError() == ePdfError_OutOfMemory)
-		return mc_error_oom();
-	if (e.GetError() == ePdfError_InvalidPassword)
-		return mc_error(MOTCUA_EINVALID, "%s: the PDF is encrypted", path);
-	return mc_error(MOTCUA_EINVALID, "%s: not a readable PDF: %s", path, describe(e).c_str());
-}
-
-/* The input must be an existing regular, non-empty file; PoDoFo's messages for these are
- * vague. */
-int check_input(const char *path)
-{
-	struct stat st;
-
-	if (!path)
-		return mc_error(MOTCUA_EINVALID, "PDF path missing");
-	if (stat(path, &st) != 0)
-		return mc_error(errno == ENOENT ? MOTCUA_ENOTFOUND : MOTCUA_ERROR, "%s: %s", path,
-			strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return mc_error(MOTCUA_EINVALID, "%s: not a regular file", path);
-	if (st.st_size == 0)
-		return mc_error(MOTCUA_EINVALID, "%s: empty file, not a PDF", path);
-	return 0;
-}
-
-/* Loads path from memory: PoDoFo parsing from a file seeks a thousand times or more per
- * document (an lseek each), which dominated batch signing; one read is enough. The bytes live
- * in `bytes`, which must outlive doc (an update copies the original from them). */
-int load(PdfMemDocument &doc, std::vector<char> &bytes, const char *path, bool for_update)
-{
-	int error, fd;
-	size_t got = 0;
-	struct stat st;
-
-	if ((error = check_input(path)) < 0)
-		return error;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-		error = mc_error(MOTCUA_ERROR, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return error;
-	}
-	try {
-		bytes.resize((size_t)st.st_size);
-	} catch (...) {
-		close(fd);
-		return mc_error_oom();
-	}
-	while (got < bytes.size()) {
-		ssize_t n = read(fd, bytes.data() + got, bytes.size() - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != bytes.size())
-		return mc_error(MOTCUA_ERROR, "%s: short read", path);
-	quiet();
-	try {
-		doc.LoadFromBuffer(bytes.data(), (long)bytes.size(), for_update);
-	} catch (const PdfError &e) {
-		return load_error(path, e);
-	}
-	if (doc.GetEncrypt())
-		return mc_error(MOTCUA_EINVALID, "%s: the PDF is encrypted", path);
-	return 0;
-}
-
-/* Resolves a reference (or returns the object itself); NULL for a dangling one. */
-PdfObject *resolve(PdfVecObjects *objs, PdfObject *o)
-{
-	int hops = 0;
-
-	while (o && o->IsReference()) {
-		if (++hops > 8)
-			return NULL;
-		o = objs->GetObject(o->GetReference());
-	}
-	return o;
-}
-
-PdfObject *dict_get(PdfVecObjects *objs, PdfObject *o, const char *key)
-{
-	if (!o || !o->IsDictionary())
-		return NULL;
-	return resolve(objs, o->GetDictionary().GetKey(PdfName(key)));
-}
-
-/* A literal (string) or hex (<...>) string: PoDoFo types them apart. */
-bool is_string(const PdfObject *o)
-{
-	return o->IsString() || o->IsHexString();
-}
-
-std::string utf8(const PdfString &s)
-{
-	if (!s.IsValid())
-		return std::string();
-	PdfString u = s.ToUnicode();
-	return u.GetStringUtf8();
-}
 
 /* What a field walk sees at each terminal field: its full name, its inherited /FT and the
  * field dictionary (where /V may be inherited too). */
@@ -235,113 +104,6 @@ std::string vn_pdf_date(int64_t utc)
 	snprintf(buf, sizeof(buf), "D:%04d%02d%02d%02d%02d%02d+07'00'", tm.tm_year + 1900,
 		tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	return buf;
-}
-
-/* Removes the temporary output unless it was renamed into place. */
-struct temp_file {
-	std::string path;
-	~temp_file()
-	{
-		if (!path.empty())
-			unlink(path.c_str());
-	}
-};
-
-/* A new file beside out_path, made with the usual 0666 & ~umask (mkstemp would give 0600). */
-int make_temp(temp_file &tmp, const char *out_path)
-{
-	static std::atomic<unsigned> counter;
-
-	for (int attempt = 0; attempt < 100; attempt++) {
-		std::string path = std::string(out_path) + ".tmp" + std::to_string(getpid()) + "." +
-			std::to_string(counter++);
-		int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd >= 0) {
-			close(fd);
-			tmp.path = path;
-			return 0;
-		}
-		if (errno != EEXIST)
-			break;
-	}
-	return mc_error(MOTCUA_ERROR, "%s: cannot create a temporary file beside it: %s",
-		out_path, strerror(errno));
-}
-
-int read_all(std::string &data, const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
-
-	if (!fp)
-		return mc_error(MOTCUA_ERROR, "%s: %s", path, strerror(errno));
-	data.clear();
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		data.append(buf, n);
-	bool bad = ferror(fp);
-	fclose(fp);
-	if (bad)
-		return mc_error(MOTCUA_ERROR, "%s: read error", path);
-	return 0;
-}
-
-/* Finds the last "/ByteRange [a b c d]" written (ours: the update comes last) and checks that
- * it frames a '<' ... '>' placeholder of '0's reaching the end of the file. */
-int byte_range_of(int64_t br[4], const std::string &data, const char *path)
-{
-	size_t at = data.rfind("/ByteRange");
-	if (at == std::string::npos)
-		return mc_error(MOTCUA_ERROR, "%s: no /ByteRange was written", path);
-	const char *p = data.c_str() + at + strlen("/ByteRange");
-	const char *end = data.c_str() + data.size();
-	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r'))
-		p++;
-	if (p >= end || *p != '[')
-		return mc_error(MOTCUA_ERROR, "%s: malformed /ByteRange written", path);
-	p++;
-	for (int i = 0; i < 4; i++) {
-		char *next;
-		errno = 0;
-		long long v = strtoll(p, &next, 10);
-		if (next == p || errno || v < 0)
-			return mc_error(MOTCUA_ERROR, "%s: malformed /ByteRange written", path);
-		br[i] = v;
-		p = next;
-	}
-	int64_t size = (int64_t)data.size();
-	if (br[0] != 0 || br[1] < 1 || br[2] <= br[1] + 1 || br[2] + br[3] != size ||
-	    data[(size_t)br[1]] != '<' || data[(size_t)br[2] - 1] != '>')
-		return mc_error(MOTCUA_ERROR, "%s: the /ByteRange written does not frame /Contents",
-			path);
-	for (int64_t i = br[1] + 1; i < br[2] - 1; i++)
-		if (data[(size_t)i] != '0')
-			return mc_error(MOTCUA_ERROR, "%s: the /Contents placeholder is not zeros",
-				path);
-	return 0;
-}
-
-int sync_and_rename(const char *tmp, const char *out_path)
-{
-	int fd = open(tmp, O_RDONLY);
-	if (fd < 0 || fsync(fd) != 0) {
-		int err = errno;
-		if (fd >= 0)
-			close(fd);
-		return mc_error(MOTCUA_ERROR, "%s: %s", tmp, strerror(err));
-	}
-	close(fd);
-	if (rename(tmp, out_path) != 0)
-		return mc_error(MOTCUA_ERROR, "%s: cannot rename into place: %s", out_path,
-			strerror(errno));
-	std::string dir(out_path);
-	size_t slash = dir.rfind('/');
-	dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
-	if ((fd = open(dir.c_str(), O_RDONLY)) >= 0) {
-		(void)fsync(fd);              /* the rename is durable; failure here is not fatal */
-		close(fd);
-	}
-	return 0;
 }
 
 /* A name PoDoFo's tokenizer and the fields' full names both accept: non-empty, no '.'. */
@@ -467,49 +229,6 @@ int draw_appearance(PdfMemDocument &doc, PdfSignatureField &field,
 	return 0;
 }
 
-/* PoDoFo 0.9.8 dereferences NULL when a page's /Annots is not an array, and throws on a
- * /Fields that is an indirect array (which is legal): check the one, make the other direct. */
-int check_structure(PdfMemDocument &doc, PdfPage *page, int page_no, const char *in_path)
-{
-	PdfVecObjects *objs = &doc.GetObjects();
-
-	if (!page || !page->GetObject() || !page->GetObject()->IsDictionary())
-		return mc_error(MOTCUA_EINVALID, "%s: page %d is not a dictionary", in_path,
-			page_no);
-	PdfDictionary &pd = page->GetObject()->GetDictionary();
-	if (pd.HasKey("Annots")) {
-		PdfObject *annots = resolve(objs, pd.GetKey("Annots"));
-		if (!annots || !annots->IsArray())
-			return mc_error(MOTCUA_EINVALID, "%s: page %d: /Annots is not an array",
-				in_path, page_no);
-	}
-	PdfObject *catalog = doc.GetCatalog();
-	if (!catalog || !catalog->IsDictionary())
-		return mc_error(MOTCUA_EINVALID, "%s: no document catalog", in_path);
-	if (!catalog->GetDictionary().HasKey("AcroForm"))
-		return 0;
-	PdfObject *acro = dict_get(objs, catalog, "AcroForm");
-	if (!acro || !acro->IsDictionary())
-		return mc_error(MOTCUA_EINVALID, "%s: /AcroForm is not a dictionary", in_path);
-	PdfDictionary &ad = acro->GetDictionary();
-	if (!ad.HasKey("Fields")) {
-		ad.AddKey("Fields", PdfArray());
-		return 0;
-	}
-	PdfObject *fields = ad.GetKey("Fields");
-	if (fields->IsReference()) {
-		PdfObject *target = resolve(objs, fields);
-		if (!target || !target->IsArray())
-			return mc_error(MOTCUA_EINVALID, "%s: /AcroForm /Fields is not an array",
-				in_path);
-		PdfArray copy = target->GetArray();
-		ad.AddKey("Fields", copy);
-	} else if (!fields->IsArray()) {
-		return mc_error(MOTCUA_EINVALID, "%s: /AcroForm /Fields is not an array", in_path);
-	}
-	return 0;
-}
-
 /* Adds the field, its widget and signature dictionary to the loaded document. */
 int add_signature_field(PdfMemDocument &doc, std::unique_ptr<PdfSignatureField> &field,
 	const mc_pdf_sig_options *opts, const char *in_path)
@@ -559,36 +278,10 @@ int add_signature_field(PdfMemDocument &doc, std::unique_ptr<PdfSignatureField> 
 	return 0;
 }
 
-/* Writes the update with a zero-filled placeholder of contents_size bytes to tmp. */
-int write_update(PdfMemDocument &doc, PdfSignatureField &field, size_t contents_size,
-	const char *tmp)
-{
-	try {
-		PdfOutputDevice out(static_cast<const char *>(tmp), true);
-		PdfSignOutputDevice signer(&out);
-		signer.SetSignatureSize(contents_size);
-		field.SetSignature(*signer.GetSignatureBeacon());
-		doc.WriteUpdate(&signer, true);
-		if (!signer.HasSignaturePosition())
-			return mc_error(MOTCUA_ERROR, "%s: the signature placeholder was not written",
-				tmp);
-		signer.AdjustByteRange();
-		/* the beacon becomes zeros: an empty signature is padded with '0' */
-		signer.SetSignature(PdfData("", 0));
-		signer.Flush();
-	} catch (const PdfError &e) {
-		if (e.GetError() == ePdfError_OutOfMemory)
-			return mc_error_oom();
-		return mc_error(MOTCUA_ERROR, "%s: cannot write the PDF: %s", tmp,
-			describe(e).c_str());
-	}
-	return 0;
-}
-
 int sign_prepare(int64_t byte_range[4], const char *in_path, const char *out_path,
 	const mc_pdf_sig_options *opts)
 {
-	std::vector<char> bytes;      /* declared first: outlives doc */
+	std::string bytes;            /* declared first: outlives doc */
 	PdfMemDocument doc;
 	std::unique_ptr<PdfSignatureField> field;
 	temp_file tmp;
@@ -602,13 +295,9 @@ int sign_prepare(int64_t byte_range[4], const char *in_path, const char *out_pat
 	if (contents_size > MAX_CONTENTS_SIZE)
 		return mc_error(MOTCUA_EINVALID, "%s: contents_size %zu is above %zu", in_path,
 			contents_size, MAX_CONTENTS_SIZE);
-	if ((error = load(doc, bytes, in_path, true)) < 0)
+	if ((error = load(doc, bytes, in_path, true)) < 0 ||
+	    (error = check_distinct(in_path, out_path)) < 0)
 		return error;
-	struct stat a, b;
-	if (stat(out_path, &b) == 0 && stat(in_path, &a) == 0 && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino)
-		return mc_error(MOTCUA_EINVALID, "%s: the output would overwrite the input",
-			out_path);
 	try {
 		error = add_signature_field(doc, field, opts, in_path);
 	} catch (const PdfError &e) {
@@ -617,13 +306,12 @@ int sign_prepare(int64_t byte_range[4], const char *in_path, const char *out_pat
 	if (error < 0)
 		return error;
 	if ((error = make_temp(tmp, out_path)) < 0 ||
-	    (error = write_update(doc, *field, contents_size, tmp.path.c_str())) < 0 ||
+	    (error = write_placeholder(doc, *field, contents_size, tmp.path.c_str(),
+		tmp.path.c_str(), "signature")) < 0 ||
 	    (error = read_all(data, tmp.path.c_str())) < 0 ||
-	    (error = byte_range_of(byte_range, data, tmp.path.c_str())) < 0 ||
-	    (error = sync_and_rename(tmp.path.c_str(), out_path)) < 0)
+	    (error = byte_range_of(byte_range, data, tmp.path.c_str())) < 0)
 		return error;
-	tmp.path.clear();                     /* renamed: nothing left to remove */
-	return 0;
+	return sync_and_rename(tmp, out_path);
 }
 
 char *dup_str(const std::string &s)
@@ -697,7 +385,7 @@ void free_members(mc_pdf_signature &s)
 
 int signatures(mc_pdf_signature **out, size_t *count, const char *path)
 {
-	std::vector<char> bytes;      /* declared first: outlives doc */
+	std::string bytes;            /* declared first: outlives doc */
 	PdfMemDocument doc;
 	std::vector<mc_pdf_signature> list;
 	int error;
@@ -735,7 +423,7 @@ int signatures(mc_pdf_signature **out, size_t *count, const char *path)
 
 int page_size(double *w, double *h, int *pages, const char *path, int page)
 {
-	std::vector<char> bytes;      /* declared first: outlives doc */
+	std::string bytes;            /* declared first: outlives doc */
 	PdfMemDocument doc;
 	int error;
 
@@ -753,22 +441,6 @@ int page_size(double *w, double *h, int *pages, const char *path, int page)
 	if (h)
 		*h = box.GetHeight();
 	return 0;
-}
-
-/* The last line of defence for every entry point. */
-int caught(const char *path)
-{
-	try {
-		throw;
-	} catch (const PdfError &e) {
-		return load_error(path, e);
-	} catch (const std::bad_alloc &) {
-		return mc_error_oom();
-	} catch (const std::exception &e) {
-		return mc_error(MOTCUA_ERROR, "%s: %s", path, e.what());
-	} catch (...) {
-		return mc_error(MOTCUA_ERROR, "%s: unexpected failure in the PDF library", path);
-	}
 }
 
 } /* namespace */

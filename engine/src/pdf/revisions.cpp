@@ -7,8 +7,6 @@
 #include <podofo/podofo.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -20,9 +18,11 @@
 extern "C" {
 #include "core/error.h"
 }
+#include "pdf/bridge.h"
 #include "pdf/pdf.h"
 
 using namespace PoDoFo;
+using namespace mc_pdf_bridge;
 
 namespace {
 
@@ -41,76 +41,16 @@ struct revision {
 	revision() : objs(&doc.GetObjects()) {}
 };
 
-void quiet()
-{
-	static bool done;
-	if (!done) {
-		PdfError::EnableDebug(false);
-		PdfError::EnableLogging(false);
-		done = true;
-	}
-}
-
-std::string describe(const PdfError &e)
-{
-	const char *msg = PdfError::ErrorMessage(e.GetError());
-	std::string s = msg && *msg ? msg : PdfError::ErrorName(e.GetError());
-	for (const PdfErrorInfo &info : e.GetCallstack())
-		if (!info.GetInformation().empty()) {
-			s += " (" + info.GetInformation() + ")";
-			break;
-		}
-	return s;
-}
-
-int read_all(std::string &data, const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
-
-	if (!fp)
-		return mc_error(errno == ENOENT ? MOTCUA_ENOTFOUND : MOTCUA_ERROR, "%s: %s", path,
-			strerror(errno));
-	data.clear();
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		data.append(buf, n);
-	bool bad = ferror(fp);
-	fclose(fp);
-	if (bad)
-		return mc_error(MOTCUA_ERROR, "%s: read error", path);
-	return 0;
-}
-
 /* Loads rev.bytes; which ("the signed revision", "the latest revision") names it in errors. */
-int load(revision &rev, const char *path, const char *which)
+int load_revision(revision &rev, const char *path, const char *which)
 {
-	quiet();
-	try {
-		rev.doc.LoadFromBuffer(rev.bytes.data(), (long)rev.bytes.size(), false);
-	} catch (const PdfError &e) {
-		if (e.GetError() == ePdfError_OutOfMemory)
-			return mc_error_oom();
-		return mc_error(MOTCUA_EINVALID, "%s: %s is not a readable PDF: %s", path, which,
-			describe(e).c_str());
-	}
-	if (rev.doc.GetEncrypt())
-		return mc_error(MOTCUA_EINVALID, "%s: the PDF is encrypted", path);
+	int error;
+
+	if ((error = load_buffer(rev.doc, rev.bytes, path, false, which)) < 0)
+		return error;
 	if (!rev.doc.GetTrailer() || !rev.doc.GetTrailer()->IsDictionary())
 		return mc_error(MOTCUA_EINVALID, "%s: %s has no trailer", path, which);
 	return 0;
-}
-
-PdfObject *resolve(PdfVecObjects *objs, PdfObject *o)
-{
-	int hops = 0;
-
-	while (o && o->IsReference()) {
-		if (++hops > 8)
-			return NULL;
-		o = objs->GetObject(o->GetReference());
-	}
-	return o;
 }
 
 /* The value under key, unresolved (a reference stays one). */
@@ -119,11 +59,6 @@ PdfObject *raw_get(PdfObject *o, const char *key)
 	if (!o || !o->IsDictionary())
 		return NULL;
 	return o->GetDictionary().GetKey(PdfName(key));
-}
-
-PdfObject *dict_get(PdfVecObjects *objs, PdfObject *o, const char *key)
-{
-	return resolve(objs, raw_get(o, key));
 }
 
 bool is_name(PdfObject *o, const char *name)
@@ -170,14 +105,6 @@ std::string printable(const std::string &in)
 	return s;
 }
 
-std::string utf8(const PdfString &s)
-{
-	if (!s.IsValid())
-		return std::string();
-	PdfString u = s.ToUnicode();
-	return u.GetStringUtf8();
-}
-
 /* A field's full name: the /T of it and its parents, joined by '.'. */
 std::string field_name(PdfVecObjects *objs, PdfObject *f)
 {
@@ -185,7 +112,7 @@ std::string field_name(PdfVecObjects *objs, PdfObject *f)
 
 	for (int depth = 0; f && f->IsDictionary() && depth < MAX_DEPTH; depth++) {
 		PdfObject *t = dict_get(objs, f, "T");
-		if (t && (t->IsString() || t->IsHexString()))
+		if (t && is_string(t))
 			name = utf8(t->GetString()) + (name.empty() ? "" : "." + name);
 		f = dict_get(objs, f, "Parent");
 	}
@@ -760,8 +687,8 @@ int compare(mc_pdf_revision_diff *out, const char *path, int64_t signed_end)
 		return mc_error(MOTCUA_EINVALID, "%s: signed revision end %lld is outside the file "
 			"(%zu bytes)", path, (long long)signed_end, n.bytes.size());
 	o.bytes.assign(n.bytes, 0, (size_t)signed_end);
-	if ((error = load(o, path, "the signed revision")) < 0 ||
-	    (error = load(n, path, "the latest revision")) < 0)
+	if ((error = load_revision(o, path, "the signed revision")) < 0 ||
+	    (error = load_revision(n, path, "the latest revision")) < 0)
 		return error;
 
 	judge j(o, n);
@@ -807,17 +734,8 @@ extern "C" int mc_pdf_compare_revisions(mc_pdf_revision_diff *out, const char *p
 	out->summary = NULL;
 	try {
 		return compare(out, path, signed_end);
-	} catch (const PdfError &e) {
-		if (e.GetError() == ePdfError_OutOfMemory)
-			return mc_error_oom();
-		return mc_error(MOTCUA_EINVALID, "%s: cannot compare revisions: %s", p,
-			describe(e).c_str());
-	} catch (const std::bad_alloc &) {
-		return mc_error_oom();
-	} catch (const std::exception &e) {
-		return mc_error(MOTCUA_ERROR, "%s: cannot compare revisions: %s", p, e.what());
 	} catch (...) {
-		return mc_error(MOTCUA_ERROR, "%s: unexpected failure in the PDF library", p);
+		return caught(p, "compare revisions");
 	}
 }
 
