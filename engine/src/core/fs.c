@@ -1,6 +1,8 @@
 /* core/fs.c — reading whole files: regular files only, bounded, errors naming the path. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,4 +56,32 @@ done:
 	free(data);
 	close(fd);
 	return error;
+}
+
+int mc_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd) < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return mc_error(MOTCUA_ERROR, "%s: cannot sync folder: %s", dir, strerror(e));
+	}
+	close(fd);
+	return 0;
+}
+
+int mc_fsync_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return mc_fsync_dir(".");
+	if (slash == path)
+		return mc_fsync_dir("/");
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	return mc_fsync_dir(dir);
 }

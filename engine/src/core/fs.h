@@ -9,4 +9,10 @@
 /* Reads a regular file of at most MC_READ_MAX bytes; *out is NUL-terminated and the caller's. */
 int mc_read_file(char **out, size_t *len, const char *path);
 
+/* Makes a rename or a new file in `dir` durable (fsync of the folder). Errors name it. */
+int mc_fsync_dir(const char *dir);
+
+/* The same for the folder that holds `path`. */
+int mc_fsync_parent(const char *path);
+
 #endif

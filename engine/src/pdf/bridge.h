@@ -84,8 +84,9 @@ struct temp_file {
 /* A new file beside out_path, made with the usual 0666 & ~umask (mkstemp would give 0600). */
 int make_temp(temp_file &tmp, const char *out_path);
 
-/* Syncs tmp, renames it to out_path (tmp then owns nothing) and syncs the directory. */
-int sync_and_rename(temp_file &tmp, const char *out_path);
+/* Syncs tmp, renames it to out_path (tmp then owns nothing) and syncs the directory; with
+ * durable false only renames (a scratch file its caller syncs when complete). */
+int sync_and_rename(temp_file &tmp, const char *out_path, bool durable = true);
 
 /* Finds the last "/ByteRange [a b c d]" in data (ours: the update comes last) and checks that
  * it frames a '<' ... '>' placeholder of '0's reaching the end of the file; path names the

@@ -282,20 +282,23 @@ int make_temp(temp_file &tmp, const char *out_path)
 		out_path, strerror(errno));
 }
 
-int sync_and_rename(temp_file &tmp, const char *out_path)
+int sync_and_rename(temp_file &tmp, const char *out_path, bool durable)
 {
-	int fd = open(tmp.path.c_str(), O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) != 0) {
+	int fd = durable ? open(tmp.path.c_str(), O_RDONLY | O_CLOEXEC) : -1;
+	if (durable && (fd < 0 || fsync(fd) != 0)) {
 		int err = errno;
 		if (fd >= 0)
 			close(fd);
 		return mc_error(MOTCUA_ERROR, "%s: %s", tmp.path.c_str(), strerror(err));
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (rename(tmp.path.c_str(), out_path) != 0)
 		return mc_error(MOTCUA_ERROR, "%s: cannot rename into place: %s", out_path,
 			strerror(errno));
 	tmp.path.clear();                     /* renamed: nothing left to remove */
+	if (!durable)
+		return 0;
 	std::string dir(out_path);
 	size_t slash = dir.rfind('/');
 	dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);

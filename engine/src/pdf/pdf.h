@@ -29,6 +29,9 @@ typedef struct {
 	const char *name;           /* optional /Name */
 	int64_t signing_time;       /* /M, UTC seconds (written with +07'00') */
 	size_t contents_size;       /* bytes reserved for the DER CMS (the hex is twice) */
+	bool scratch;               /* out_path is a scratch file the caller completes, syncs
+	                             * and renames itself: skip the syncs (one fsync a signature
+	                             * is what the disk allows; three were spent) */
 } mc_pdf_sig_options;
 
 /* Copies in_path to out_path with an incremental update that adds a signature field and its

@@ -311,7 +311,7 @@ int sign_prepare(int64_t byte_range[4], const char *in_path, const char *out_pat
 	    (error = read_all(data, tmp.path.c_str())) < 0 ||
 	    (error = byte_range_of(byte_range, data, tmp.path.c_str())) < 0)
 		return error;
-	return sync_and_rename(tmp, out_path);
+	return sync_and_rename(tmp, out_path, !opts->scratch);
 }
 
 char *dup_str(const std::string &s)

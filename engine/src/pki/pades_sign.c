@@ -520,6 +520,7 @@ int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
 	p.location = o->location;
 	p.signing_time = o->signing_time ? o->signing_time : mc_time_now();
 	p.contents_size = contents_size(s);
+	p.scratch = true;       /* synced once, when the CMS is in (mc_pdf_sign_embed) */
 	if ((error = place(&p, &a, in, s, o)) < 0 ||
 	    (error = mc_pdf_sign_prepare(br, in, partial, &p)) < 0)
 		goto done;
@@ -547,6 +548,8 @@ int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
 	}
 	if (rename(done_path, out) < 0)
 		error = mc_error(MOTCUA_ERROR, "%s: cannot write: %s", out, strerror(errno));
+	else
+		error = mc_fsync_parent(out);
 done:
 	/* the steps' files: none survives, whether the last one became `out` or not */
 	unlink(partial);

@@ -10,22 +10,8 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fs.h"
 #include "store/store.h"
-
-static int fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY);
-
-	if (fd < 0 || fsync(fd) < 0) {
-		int e = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return mc_error(MOTCUA_ERROR, "%s: cannot sync folder: %s", path, strerror(e));
-	}
-	close(fd);
-	return 0;
-}
 
 int mc_blob_path(char *buf, size_t size, const mc_store *s, const char *hash)
 {
@@ -65,7 +51,7 @@ static int install(mc_store *s, const char *tmp, const char *hash)
 		return mc_error(MOTCUA_ERROR, "%s: cannot create folder: %s", dir, strerror(errno));
 	if (rename(tmp, path) < 0)
 		return mc_error(MOTCUA_ERROR, "%s: cannot store blob: %s", path, strerror(errno));
-	return fsync_dir(dir);
+	return mc_fsync_dir(dir);
 }
 
 /* Streams from `in` (or the buffer) into a temporary file in the blob folder, hashing. */
