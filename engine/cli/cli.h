@@ -12,6 +12,7 @@
 #include "motcua/audit.h"
 #include "motcua/ctx.h"
 #include "motcua/dossier.h"
+#include "motcua/pki.h"
 #include "motcua/stats.h"
 #include "motcua/task.h"
 
@@ -58,6 +59,11 @@ bool cli_flag(const cli_args *a, const char *name);
 
 /* Opens the store the arguments name (--store, $MOTCUA_HOME, ./motcua-data). */
 int cli_open(motcua_ctx **out, const cli_args *a, bool create);
+
+/* The signer the options name: --p12 FILE, --key FILE --cert FILE [--chain FILE], or
+ * --pkcs11 URI --cert FILE [--module SO]; passwords from --password-file or
+ * $MOTCUA_PASSWORD, PINs from --pin-file or $MOTCUA_PIN (cli/cmd_pki.c). */
+int cli_load_signer(motcua_signer **out, const cli_args *a);
 
 /* Prints motcua's last error to stderr and maps the code to an exit status. */
 int cli_fail(int error);

@@ -46,7 +46,7 @@ static int password(char **out, const cli_args *a)
 	return *out ? 0 : mc_error_oom();
 }
 
-static int load_signer(motcua_signer **out, const cli_args *a)
+int cli_load_signer(motcua_signer **out, const cli_args *a)
 {
 	char *pass = NULL;
 	int error;
@@ -274,7 +274,7 @@ static int cmd_sign(cli_args *a)
 		if (a->n_pos == 0 || !cli_opt(a, "--out-dir") || cli_opt(a, "--out"))
 			return cli_usage(&cli_pki_commands[1], "give --batch FILE... (or a folder) "
 				"and --out-dir DIR");
-		if ((error = sign_options(&o, a)) < 0 || (error = load_signer(&signer, a)) < 0)
+		if ((error = sign_options(&o, a)) < 0 || (error = cli_load_signer(&signer, a)) < 0)
 			return cli_fail(error);
 		error = sign_batch(a, &o, signer);
 		motcua_signer_free(signer);
@@ -282,7 +282,7 @@ static int cmd_sign(cli_args *a)
 	}
 	if (a->n_pos != 1 || !cli_opt(a, "--out"))
 		return cli_usage(&cli_pki_commands[1], "give IN.pdf and -o OUT.pdf");
-	if ((error = sign_options(&o, a)) < 0 || (error = load_signer(&signer, a)) < 0)
+	if ((error = sign_options(&o, a)) < 0 || (error = cli_load_signer(&signer, a)) < 0)
 		return cli_fail(error);
 	error = motcua_sign_pdf(a->pos[0], cli_opt(a, "--out"), signer, &o);
 	if (error == 0)
