@@ -231,48 +231,44 @@ static void copy_certification(demo *d)
 	summary(d, c);
 }
 
-/* Signs `in` into `out` as `who` (a demo PKI name), at the demo clock. */
+/* One signing step of issuance: `who` (a demo PKI name) signs `in` into `out` as `as`, in
+ * the draft's field when one is named, with a demo image, at the demo clock. */
 static void sign_as(demo *d, const char *in, const char *out, const char *who,
-	motcua_sign_as as)
+	motcua_sign_as as, const char *field, const char *image, const char *text)
 {
 	motcua_sign_options o = MOTCUA_SIGN_OPTIONS_INIT;
 	motcua_signer *s = NULL;
-	char p12[4200], trust[4200];
+	char p12[4200], trust[4200], png[4200];
 
 	if (d->failed)
 		return;
 	snprintf(p12, sizeof(p12), "%s/pki/%s.p12", d->dir, who);
 	snprintf(trust, sizeof(trust), "%s/trust", d->dir);
+	snprintf(png, sizeof(png), "%s/pki/%s", d->dir, image ? image : "");
 	o.as = as;
 	o.signing_time = motcua_ctx_now(d->ctx);
-	o.doc_number = "Số: 01/QĐ-UBND";
+	o.field = field;
+	o.image = image ? png : NULL;
+	o.text = text;
 	o.trust_dir = trust;
-	if (as == MOTCUA_SIGN_LEADER) {
-		/* just under the leader's title ("CHU TICH"), where the leader signs */
-		o.rect[0] = 250;
-		o.rect[1] = 525;
-		o.rect[2] = 200;
-		o.rect[3] = 40;
-	}
 	if (check(d, motcua_signer_load_p12(&s, p12, "motcua"), p12))
 		check(d, motcua_sign_pdf(in, out, s, &o), out);
 	motcua_signer_free(s);
 }
 
-/* The decision the outgoing-document process issues: drafted as a PDF, signed by the
- * leader at "sign", sealed and numbered by the document office at "number and seal". */
+/* The decision the outgoing-document process issues, drafted on the Decree 30 layout with
+ * empty fields for the initials, the leader's signature, the number and the date. */
 static void decision_pdf(demo *d, char *path, size_t size)
 {
-	static const char *const text[] = {
-		"UY BAN NHAN DAN TINH MAU          CONG HOA XA HOI CHU NGHIA VIET NAM",
-		"                                        Doc lap - Tu do - Hanh phuc",
-		"", "", "                              QUYET DINH",
-		"      Ban hanh Ke hoach chuyen doi so cua tinh nam 2026", "",
-		"CHU TICH UY BAN NHAN DAN TINH", "",
-		"Dieu 1. Ban hanh kem theo Quyet dinh nay Ke hoach chuyen doi so nam 2026.",
-		"Dieu 2. Quyet dinh co hieu luc ke tu ngay ky.", "",
-		"                                                  CHU TICH",
+	static const char *const body[] = {
+		"Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 02 năm 2025;",
+		"Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ;",
+		"Xét đề nghị của Giám đốc Sở Khoa học và Công nghệ.",
+		"QUYẾT ĐỊNH:",
+		"Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2026.",
+		"Điều 2. Quyết định này có hiệu lực kể từ ngày ký.",
 	};
+	mc_pdf_decision doc = { 0 };
 	char pki[4200], trust[4200], file[4300];
 	size_t added;
 
@@ -285,7 +281,19 @@ static void decision_pdf(demo *d, char *path, size_t size)
 	check(d, motcua_trust_add(&added, trust, file, false), file);
 	snprintf(file, sizeof(file), "%s/issuing.crl.pem", pki);
 	check(d, motcua_trust_add(&added, trust, file, false), file);
-	check(d, mc_pdf_write_text_page(path, text, sizeof(text) / sizeof(text[0])), path);
+	doc.agency_parent = "ỦY BAN NHÂN DÂN";
+	doc.agency = "TỈNH MẪU";
+	doc.place = "Mẫu";
+	doc.kind = "QUYẾT ĐỊNH";
+	doc.title = "Ban hành Kế hoạch chuyển đổi số của tỉnh năm 2026";
+	doc.body = body;
+	doc.n_body = sizeof(body) / sizeof(body[0]);
+	doc.signer_title[0] = "TM. ỦY BAN NHÂN DÂN";
+	doc.signer_title[1] = "CHỦ TỊCH";
+	doc.signer_name = "Nguyễn Văn Lãnh Đạo";
+	doc.font_file = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf";
+	doc.bold_font_file = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf";
+	check(d, mc_pdf_write_decision(path, &doc), path);
 }
 
 static void show_verification(demo *d, const char *path)
@@ -310,25 +318,40 @@ static void documents(demo *d)
 	char pdf[4096], signed_pdf[4200], issued[4200];
 	char in[MOTCUA_DOSSIER_CODE_MAX] = "", out[MOTCUA_DOSSIER_CODE_MAX] = "";
 
-	say("4. Văn bản đi: drafted, sent back once for changes, signed by the leader (PAdES), "
-		"sealed with its number by the document office\n");
+	char initialled[4200], sealed[4200], numbered[4200];
+
+	say("4. Văn bản đi: drafted and initialled, sent back once for changes, signed by the "
+		"leader, then sealed, numbered and dated on page 1 by the document office (PAdES)\n");
 	receive(d, out, "2026-03-04T08:00", "vanthu.tinh", "000.00.00.H99", "VB-DI",
 		"0100109106", MOTCUA_CHANNEL_COUNTER);
 	step(d, out, "2026-03-04T10:00", "cv.tinh", "draft", NULL, 0);
 	step(d, out, "2026-03-04T15:00", "ld.tinh", "review",
 		VARS({ "changesRequested", "true" }));
+	/* the drafter's second draft, initialled (ký nháy) where the text ends */
+	at(d, "2026-03-05T09:00", "cv.tinh");
+	decision_pdf(d, pdf, sizeof(pdf));
+	snprintf(initialled, sizeof(initialled), "%s/decision-initialled.pdf", d->dir);
+	sign_as(d, pdf, initialled, "drafter", MOTCUA_SIGN_INITIALS, MC_PDF_FIELD_INITIALS,
+		NULL, NULL);
 	step(d, out, "2026-03-05T09:00", "cv.tinh", "draft", NULL, 0);
 	step(d, out, "2026-03-05T10:00", "ld.tinh", "review",
 		VARS({ "changesRequested", "false" }));
-	decision_pdf(d, pdf, sizeof(pdf));
 	snprintf(signed_pdf, sizeof(signed_pdf), "%s/decision-signed.pdf", d->dir);
+	snprintf(sealed, sizeof(sealed), "%s/decision-sealed.pdf", d->dir);
+	snprintf(numbered, sizeof(numbered), "%s/decision-numbered.pdf", d->dir);
 	snprintf(issued, sizeof(issued), "%s/decision-issued.pdf", d->dir);
 	at(d, "2026-03-05T10:30", "ld.tinh");
-	sign_as(d, pdf, signed_pdf, "leader", MOTCUA_SIGN_LEADER);
+	sign_as(d, initialled, signed_pdf, "leader", MOTCUA_SIGN_LEADER, MC_PDF_FIELD_LEADER,
+		"leader-signature.png", NULL);
 	step(d, out, "2026-03-05T10:30", "ld.tinh", "sign", NULL, 0);
-	/* the office checks the leader's signature, seals with the number, files the result */
+	/* the office: every earlier signature checked, then the seal over the left third of
+	 * the leader's signature, the register's number and the issue date onto page 1 */
 	at(d, "2026-03-05T11:00", "vanthu.tinh");
-	sign_as(d, signed_pdf, issued, "seal", MOTCUA_SIGN_ATTACHMENT);
+	sign_as(d, signed_pdf, sealed, "seal", MOTCUA_SIGN_AGENCY, NULL, "seal.png", NULL);
+	sign_as(d, sealed, numbered, "seal", MOTCUA_SIGN_AGENCY, MC_PDF_FIELD_NUMBER, NULL,
+		"01/QĐ-UBND");
+	sign_as(d, numbered, issued, "seal", MOTCUA_SIGN_AGENCY, MC_PDF_FIELD_DATE, NULL,
+		"ngày 05 tháng 3 năm 2026");
 	if (!d->failed)
 		check(d, motcua_dossier_attach(d->ctx, out, issued, "result",
 			"Quyết định số 01/QĐ-UBND"), "attach");

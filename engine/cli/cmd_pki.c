@@ -106,9 +106,11 @@ static int sign_options(motcua_sign_options *o, const cli_args *a)
 		o->as = MOTCUA_SIGN_COPY;
 	else if (strcmp(as, "attachment") == 0)
 		o->as = MOTCUA_SIGN_ATTACHMENT;
+	else if (strcmp(as, "initials") == 0)
+		o->as = MOTCUA_SIGN_INITIALS;
 	else
-		return mc_error(MOTCUA_EINVALID, "--as '%s': leader, agency, copy or attachment",
-			as);
+		return mc_error(MOTCUA_EINVALID, "--as '%s': leader, agency, copy, attachment or "
+			"initials", as);
 	o->trust_dir = trust_dir(a, trust_buf, sizeof(trust_buf));
 	o->profile = cli_opt(a, "--profile");
 	o->tsa_url = cli_opt(a, "--tsa");
@@ -138,6 +140,11 @@ static int sign_options(motcua_sign_options *o, const cli_args *a)
 	o->copy_form = cli_opt(a, "--copy-form");
 	o->agency_name = cli_opt(a, "--agency-name");
 	o->doc_number = cli_opt(a, "--doc-number");
+	o->image = cli_opt(a, "--image");
+	o->text = cli_opt(a, "--text");
+	if (cli_opt(a, "--seal-mm") && (o->image_mm = atof(cli_opt(a, "--seal-mm"))) <= 0)
+		return mc_error(MOTCUA_EINVALID, "--seal-mm '%s': the seal's width in mm",
+			cli_opt(a, "--seal-mm"));
 	o->digest = cli_opt(a, "--digest");
 	o->invisible = cli_flag(a, "--invisible");
 	return 0;
@@ -291,15 +298,64 @@ static int cmd_sign(cli_args *a)
 	return error < 0 ? cli_fail(error) : EXIT_OK;
 }
 
+/* Every file an option names, given once or more, each time one or several comma-separated:
+ * `--ocsp a.der --ocsp b.der` or `--ocsp a.der,b.der`. The names point into copies, which
+ * *copies holds (the caller frees it). */
+#define GIVEN_MAX 16
+
+static int given_files(const char **files, size_t *n, char **copies, const cli_args *a,
+	const char *name)
+{
+	size_t total = 0, used = 0;
+	char *save = NULL;
+
+	*n = 0;
+	*copies = NULL;
+	for (size_t i = 0; i < a->n_opt; i++)
+		if (strcmp(a->opt[i].name, name) == 0)
+			total += strlen(a->opt[i].value) + 1;
+	if (!total)
+		return 0;
+	if (!(*copies = malloc(total)))
+		return mc_error_oom();
+	for (size_t i = 0; i < a->n_opt; i++) {
+		char *list;
+
+		if (strcmp(a->opt[i].name, name) != 0)
+			continue;
+		list = *copies + used;
+		memcpy(list, a->opt[i].value, strlen(a->opt[i].value) + 1);
+		used += strlen(a->opt[i].value) + 1;
+		for (char *f = strtok_r(list, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+			if (*n == GIVEN_MAX)
+				return mc_error(MOTCUA_EINVALID, "%s: at most %d files", name,
+					GIVEN_MAX);
+			files[(*n)++] = f;
+		}
+	}
+	return 0;
+}
+
 static int cmd_verify(cli_args *a)
 {
+	motcua_verify_options o = MOTCUA_VERIFY_OPTIONS_INIT;
+	const char *crls[GIVEN_MAX], *ocsps[GIVEN_MAX];
+	char *crl_copy = NULL, *ocsp_copy = NULL;
 	motcua_verify_report *r;
 	char *text, buf[4096];
 	int error, rc;
 
 	if (a->n_pos != 1)
 		return cli_usage(&cli_pki_commands[2], "give one FILE.pdf");
-	if ((error = motcua_verify_pdf(&r, a->pos[0], trust_dir(a, buf, sizeof(buf)))) < 0)
+	o.trust_dir = trust_dir(a, buf, sizeof(buf));
+	o.crl_files = crls;
+	o.ocsp_files = ocsps;
+	if ((error = given_files(crls, &o.n_crl_files, &crl_copy, a, "--crl")) == 0 &&
+	    (error = given_files(ocsps, &o.n_ocsp_files, &ocsp_copy, a, "--ocsp")) == 0)
+		error = motcua_verify_pdf_ex(&r, a->pos[0], &o);
+	free(crl_copy);
+	free(ocsp_copy);
+	if (error < 0)
 		return cli_fail(error), EXIT_USAGE;   /* could not examine the file */
 	text = a->json ? motcua_verify_report_json(r) :
 		motcua_verify_report_text(r, cli_opt(a, "--lang"));
@@ -314,7 +370,7 @@ const cli_command cli_pki_commands[] = {
 	{ "pki demo", "DIR", "make a demo PKI: root and issuing CA, leader, seal, TSA, OCSP, CRLs",
 	  NULL, NULL, cmd_pki_demo, 1 },
 	{ "sign", "(IN.pdf -o OUT.pdf | --batch FILE...|DIR --out-dir DIR [--jobs N]) "
-	  "[--as leader|agency|copy|attachment] "
+	  "[--as leader|agency|copy|attachment|initials] [--image PNG [--seal-mm N]] [--text TEXT] "
 	  "(--p12 FILE | --key FILE --cert FILE | --pkcs11 URI --cert FILE [--module SO]) "
 	  "[--chain FILE] [--password-file FILE] [--pin-file FILE] "
 	  "[--profile B-B|B-T|B-LT|B-LTA --tsa URL [--validation FILE,...]] [--field NAME | --page N --rect x,y,w,h] [--invisible] "
@@ -325,11 +381,13 @@ const cli_command cli_pki_commands[] = {
 	  "--trust --validation --tsa --out --out-dir --jobs --as --profile --p12 --key --cert --chain --password-file "
 	  "--pkcs11 --module "
 	  "--pin-file --tsa --field --page --rect "
-	  "--reason --location --doc-number --copy-form --agency-name --digest --at",
+	  "--reason --location --doc-number --copy-form --agency-name --digest --at --image "
+	  "--seal-mm --text",
 	  "--invisible --batch", cmd_sign, -1 },
-	{ "verify", "FILE.pdf [--trust DIR] [--json] [--lang vi|en] (trust: --trust, $MOTCUA_TRUST "
-	  "or trust/ in the store)",
+	{ "verify", "FILE.pdf [--trust DIR] [--crl FILE,...] [--ocsp FILE,...] [--json] "
+	  "[--lang vi|en] (trust: --trust, $MOTCUA_TRUST or trust/ in the store; --crl: CRLs, "
+	  "PEM or DER; --ocsp: OCSP responses, DER; both beside the document's DSS)",
 	  "verify every signature: integrity, modification, trust (exit 0 only if all pass)",
-	  "--trust --lang", NULL, cmd_verify, 1 },
+	  "--trust --lang --crl --ocsp", NULL, cmd_verify, 1 },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 };

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -142,6 +143,18 @@ static char **make_inputs(const char *dir, size_t n)
 	return names;
 }
 
+/* CPU seconds (user + system) this process has used, to tell waiting from working. */
+static double cpu_seconds(void)
+{
+	struct rusage u;
+
+	getrusage(RUSAGE_SELF, &u);
+	return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec / 1e6 +
+		(double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec / 1e6;
+}
+
+static double sign_cpu_ms;      /* CPU per document in the last sign_all */
+
 /* Signs every input into out_dir with `jobs` threads; returns docs/s. */
 static double sign_all(char **inputs, size_t n, const char *out_dir,
 	const motcua_signer *signer, unsigned int jobs)
@@ -154,11 +167,13 @@ static double sign_all(char **inputs, size_t n, const char *out_dir,
 
 	b.jobs = jobs;
 	o.as = MOTCUA_SIGN_AGENCY;   /* B-B, SHA-256, an invisible seal: what podofosign does */
+	sign_cpu_ms = cpu_seconds();
 	t = now_us();
 	if (motcua_sign_batch_ex(&r, &done, (const char *const *)inputs, n, out_dir, signer, &o,
 	    &b) < 0)
 		die("batch");
 	t = now_us() - t;
+	sign_cpu_ms = (cpu_seconds() - sign_cpu_ms) * 1e3 / (double)n;
 	if ((failed = motcua_batch_failures(r, done)) > 0)
 		fprintf(stderr, "bench-signing: %zu files failed, e.g. %s\n", failed,
 			r[0].message ? r[0].message : "");
@@ -243,7 +258,7 @@ int main(int argc, char **argv)
 	char dir[PATH_BUF], pki[NAME_BUF], in[NAME_BUF], out1[NAME_BUF], out2[NAME_BUF];
 	char anchor_out[NAME_BUF], trust[NAME_BUF], key[NAME_BUF], cert[NAME_BUF];
 	char chain[NAME_BUF], cmd[6 * NAME_BUF + 64];
-	double rsa, disk, sign1, sign2, verify, podofo = 0, pdfsig = 0;
+	double rsa, disk, sign1, sign2, cpu1, verify, podofo = 0, pdfsig = 0;
 	motcua_signer *signer = NULL;
 	char **inputs;
 
@@ -282,7 +297,7 @@ int main(int argc, char **argv)
 		die("signer");
 	inputs = make_inputs(in, docs);
 	printf("%zu one-page PDFs in %s; PAdES B-B, SHA-256, RSA-2048 agency seal (invisible), "
-		"the output synced to disk per file\n", docs, in);
+		"each output durable before it is reported\n", docs, in);
 
 	rsa = rsa_sign_rate();
 	printf("anchor: openssl speed rsa2048: %.0f signatures/s on one core, %.0f/s on both "
@@ -292,11 +307,13 @@ int main(int argc, char **argv)
 		"is: %.0f/s\n", disk);
 
 	sign1 = sign_all(inputs, docs, out1, signer, 1);
+	cpu1 = sign_cpu_ms;
 	sign2 = sign_all(inputs, docs, out2, signer, 2);
-	printf("sign    motcua batch, 1 thread:  %7.0f docs/s = %5.1f %% of the 1-core RSA limit\n",
-		sign1, rsa > 0 ? 100 * sign1 / rsa : 0);
-	printf("sign    motcua batch, 2 threads: %7.0f docs/s = %5.1f %% of the 2-core RSA limit\n",
-		sign2, rsa > 0 ? 100 * sign2 / (2 * rsa) : 0);
+	printf("sign    motcua batch, 1 thread:  %7.0f docs/s = %5.1f %% of the 1-core RSA limit "
+		"(CPU %.2f ms a document)\n", sign1, rsa > 0 ? 100 * sign1 / rsa : 0, cpu1);
+	printf("sign    motcua batch, 2 threads: %7.0f docs/s = %5.1f %% of the 2-core RSA limit "
+		"(CPU %.2f ms a document)\n", sign2, rsa > 0 ? 100 * sign2 / (2 * rsa) : 0,
+		sign_cpu_ms);
 	printf("  goal >= 50 %% of the 2-core RSA limit: %s\n",
 		rsa > 0 && sign2 >= rsa ? "met" : "NOT met");
 

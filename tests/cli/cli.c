@@ -1054,6 +1054,30 @@ static void test_missing_plugin_is_an_error_state(void)
 	store_free(&s);
 }
 
+/* The demo issues its decision through the outgoing-document process as provinces do:
+ * initials, leader, seal, number and date, each a signature pdfsig calls valid. */
+static void test_demo_issues_a_decision_like_a_province(void)
+{
+	char *dir = test_tmpdir(), *out = NULL, pdf[4200];
+	int valid = 0;
+
+	CHECK_INT(mc(&out, dir, "demo"), 0);
+	CHECK(strstr(out, "modification:  passed") != NULL);
+	free(out);
+	snprintf(pdf, sizeof(pdf), "%s/decision-issued.pdf", dir);
+	CHECK_INT(test_run(&out, "pdfsig '%s'", pdf), 0);
+	for (const char *p = out; p && (p = strstr(p, "Signature is Valid")); p++)
+		valid++;
+	CHECK_INT(valid, 5);
+	free(out);
+	CHECK_INT(mc(&out, dir, "verify '%s' --json", pdf), 0);
+	CHECK(strstr(out, "\"ky_nhay\"") && strstr(out, "\"so_ky_hieu\"") &&
+		strstr(out, "\"ngay_ban_hanh\"") && strstr(out, "\"chu_ky_lanh_dao\""));
+	free(out);
+	test_rmdir(dir);
+	free(dir);
+}
+
 TEST_MAIN(TEST_CASE(test_every_command_has_help), TEST_CASE(test_no_command_is_a_usage_error),
 	TEST_CASE(test_unknown_command_is_a_usage_error),
 	TEST_CASE(test_unknown_option_is_a_usage_error),
@@ -1064,4 +1088,5 @@ TEST_MAIN(TEST_CASE(test_every_command_has_help), TEST_CASE(test_no_command_is_a
 	TEST_CASE(test_audit_verify_catches_tampering), TEST_CASE(test_fsck_finds_corruption),
 	TEST_CASE(test_show_and_json_outputs), TEST_CASE(test_stats_counts_after_a_day_of_work),
 	TEST_CASE(test_tick_is_idempotent), TEST_CASE(test_failing_plugin_then_retry),
-	TEST_CASE(test_missing_plugin_is_an_error_state))
+	TEST_CASE(test_missing_plugin_is_an_error_state),
+	TEST_CASE(test_demo_issues_a_decision_like_a_province))

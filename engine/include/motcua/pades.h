@@ -12,7 +12,8 @@ typedef enum {
 	MOTCUA_SIGN_LEADER = 0,     /* a person's signature */
 	MOTCUA_SIGN_AGENCY,         /* the agency's signature (electronic seal) */
 	MOTCUA_SIGN_COPY,           /* electronic copy of a paper document: top right of page 1 */
-	MOTCUA_SIGN_ATTACHMENT      /* attachment issued with a document: top right of page 1 */
+	MOTCUA_SIGN_ATTACHMENT,     /* attachment issued with a document: top right of page 1 */
+	MOTCUA_SIGN_INITIALS        /* the drafter's initials (ký nháy): a small appearance */
 } motcua_sign_as;
 
 typedef struct {
@@ -44,9 +45,18 @@ typedef struct {
 	 * verified against this trust folder first, and the file is not sealed unless all pass
 	 * (NULL: no anchors, so any earlier signature stops it) */
 	const char *trust_dir;
+	/* Decree 30/2020 Appendix I images, PNG with transparency: LEADER the signature image,
+	 * centred in the field (the space between the signer's title and name); AGENCY the
+	 * seal at its real size (image_mm wide, 0: 36 mm), placed when no field or rect says
+	 * otherwise so that it covers the left third of the last person's visible signature */
+	const char *image;
+	double image_mm;
+	/* AGENCY, ATTACHMENT, INITIALS: the text the appearance shows instead of the role's own
+	 * lines, e.g. the number and symbol or the issue date written into a template's field */
+	const char *text;
 } motcua_sign_options;
 #define MOTCUA_SIGN_OPTIONS_INIT { 1, MOTCUA_SIGN_LEADER, NULL, NULL, 0, { 0, 0, 0, 0 }, \
-	false, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL }
+	false, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, NULL, 0, NULL }
 
 int motcua_sign_pdf(const char *in_path, const char *out_path, const motcua_signer *signer,
 	const motcua_sign_options *opts);
@@ -89,6 +99,29 @@ typedef struct {
  * (B-LTA) are reported as entries with subfilter "ETSI.RFC3161" and the TSA as signer.
  * Returns 0 when the file could be examined, whatever the verdicts. */
 int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *trust_dir);
+
+/* Verification with revocation data the caller brings beside the trust store and the DSS. */
+typedef struct {
+	unsigned int version;
+	const char *trust_dir;      /* as for motcua_verify_pdf */
+	const char *const *crl_files;   /* CRLs, PEM (any number a file) or DER; used like the
+	                             * DSS's, before them */
+	size_t n_crl_files;
+	const char *const *ocsp_files;  /* OCSP responses, DER (openssl ocsp -respout) */
+	size_t n_ocsp_files;
+} motcua_verify_options;
+#define MOTCUA_VERIFY_OPTIONS_INIT { 1, NULL, NULL, 0, NULL, 0 }
+
+/* motcua_verify_pdf with options (NULL: none). OCSP responses, from the files given and the
+ * DSS's /OCSPs, count for a certificate when its issuer authorized the responder (the issuer
+ * itself, or a certificate it issued with the OCSPSigning EKU), the signature verifies, the
+ * CertID is the certificate's and, for "good", the response is fresh at the signing time;
+ * one that says revoked before the signing time fails trust (REVOKED). trust_detail says
+ * which source decided, and why a response was not used. A given file that cannot be read or
+ * is not a CRL or a successful OCSP response is MOTCUA_EINVALID (ENOTFOUND when missing),
+ * naming it. */
+int motcua_verify_pdf_ex(motcua_verify_report **out, const char *path,
+	const motcua_verify_options *opts);
 
 /* Whether every signature passed all three checks and the file has at least one. */
 bool motcua_verify_all_passed(const motcua_verify_report *r);

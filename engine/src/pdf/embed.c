@@ -72,8 +72,8 @@ static int check_placeholder(int fd, const char *path, const int64_t br[4], int6
 	return error;
 }
 
-int mc_pdf_sign_embed(const char *path, const int64_t byte_range[4], const unsigned char *cms,
-	size_t len)
+static int embed(const char *path, const int64_t byte_range[4], const unsigned char *cms,
+	size_t len, bool sync)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct stat st;
@@ -107,7 +107,7 @@ int mc_pdf_sign_embed(const char *path, const int64_t byte_range[4], const unsig
 		text[2 * i + 1] = hex[cms[i] & 15];
 	}
 	errno = 0;
-	if (write_at(fd, text, 2 * len, (off_t)byte_range[1] + 1) < 0 || fsync(fd) != 0)
+	if (write_at(fd, text, 2 * len, (off_t)byte_range[1] + 1) < 0 || (sync && fsync(fd) != 0))
 		error = mc_error(MOTCUA_ERROR, "%s: %s", path, errno ? strerror(errno) :
 			"short write");
 done:
@@ -115,4 +115,16 @@ done:
 	if (close(fd) != 0 && error == 0)
 		error = mc_error(MOTCUA_ERROR, "%s: %s", path, strerror(errno));
 	return error;
+}
+
+int mc_pdf_sign_embed(const char *path, const int64_t byte_range[4], const unsigned char *cms,
+	size_t len)
+{
+	return embed(path, byte_range, cms, len, true);
+}
+
+int mc_pdf_sign_embed_unsynced(const char *path, const int64_t byte_range[4],
+	const unsigned char *cms, size_t len)
+{
+	return embed(path, byte_range, cms, len, false);
 }

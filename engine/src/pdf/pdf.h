@@ -13,7 +13,9 @@ extern "C" {
 #endif
 
 typedef struct {
-	const char *field_name;     /* unique per document; NULL: "Signature<n>" */
+	const char *field_name;     /* unique per document; NULL: "Signature<n>". The name of an
+	                             * empty signature field fills it: its widget gives the page
+	                             * and place, and w and h must match (mc_pdf_field_place) */
 	int page;                   /* 1-based */
 	double x, y, w, h;          /* the widget in PDF points from the page's bottom left;
 	                             * w or h 0: an invisible signature */
@@ -45,6 +47,18 @@ int mc_pdf_sign_prepare(int64_t byte_range[4], const char *in_path, const char *
  * byte_range[1] is the '<' of a zero-filled /Contents big enough), and syncs the file. */
 int mc_pdf_sign_embed(const char *path, const int64_t byte_range[4], const unsigned char *cms,
 	size_t len);
+
+/* The same without the sync, for a caller that makes many files durable at once (batch
+ * signing: one syncfs for a chunk instead of one fsync per file). */
+int mc_pdf_sign_embed_unsynced(const char *path, const int64_t byte_range[4],
+	const unsigned char *cms, size_t len);
+
+/* Where the field `name` is shown: its page (1-based) and widget rectangle (x, y, w, h in
+ * points), and whether it is a signature field still empty — a template's place for a
+ * signature, which mc_pdf_sign_prepare fills when given its name. MOTCUA_ENOTFOUND when the
+ * document has no such field. */
+int mc_pdf_field_place(int *page, double rect[4], bool *empty, const char *path,
+	const char *name);
 
 /* Page count and the size of a page (its MediaBox), for placing signatures. */
 int mc_pdf_page_size(double *w, double *h, int *pages, const char *path, int page);
@@ -119,6 +133,33 @@ void mc_pdf_dss_clear(mc_pdf_dss_data *d);
  * /ByteRange bytes. On error out_path is not created. */
 int mc_pdf_timestamp_prepare(int64_t byte_range[4], const char *in_path, const char *out_path,
 	const char *field_name, size_t contents_size);
+
+/* The first page of an outgoing document, laid out as Decree 30/2020 Appendix I shows it, in
+ * Vietnamese with an embedded font, with empty signature fields where the issuing steps sign:
+ * MC_PDF_FIELD_INITIALS after the body's last line (the drafter's ký nháy), MC_PDF_FIELD_LEADER
+ * between the signer's title and name, MC_PDF_FIELD_NUMBER after "Số:" and MC_PDF_FIELD_DATE
+ * after "<place>,". Written whole (temp file, sync, rename). */
+#define MC_PDF_FIELD_INITIALS "ky_nhay"
+#define MC_PDF_FIELD_LEADER "chu_ky_lanh_dao"
+#define MC_PDF_FIELD_NUMBER "so_ky_hieu"
+#define MC_PDF_FIELD_DATE "ngay_ban_hanh"
+#define MC_PDF_DECISION_MAX_LINES 24
+
+typedef struct {
+	const char *agency_parent;  /* "ỦY BAN NHÂN DÂN" or the superior agency, upper case */
+	const char *agency;         /* the issuing agency, upper case */
+	const char *place;          /* "Quảng Ngãi" */
+	const char *kind;           /* "QUYẾT ĐỊNH" */
+	const char *title;          /* "Về việc ..." */
+	const char *const *body;    /* lines that fit the page's width at 13 pt */
+	size_t n_body;
+	const char *signer_title[2];/* "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"; the second may be NULL */
+	const char *signer_name;
+	const char *font_file;      /* a TTF covering Vietnamese (Liberation Serif) */
+	const char *bold_font_file; /* NULL: font_file */
+} mc_pdf_decision;
+
+int mc_pdf_write_decision(const char *path, const mc_pdf_decision *d);
 
 /* A one-page A4 PDF showing `lines` (ASCII, Times-Roman), written whole. For the demo and
  * tests: a real page to sign. */

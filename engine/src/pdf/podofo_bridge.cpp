@@ -229,6 +229,63 @@ int draw_appearance(PdfMemDocument &doc, PdfSignatureField &field,
 	return 0;
 }
 
+/* The widget annotation of a terminal field that is its own widget (the usual merged form)
+ * or its first kid, and its page (1-based); widget NULL when no page shows it. */
+int widget_of(PdfMemDocument &doc, const field_visit &f, PdfAnnotation *&widget, int &page_no,
+	const char *path)
+{
+	PdfVecObjects *objs = &doc.GetObjects();
+	PdfObject *target = f.field;
+	PdfObject *kids = dict_get(objs, f.field, "Kids");
+	if (kids && kids->IsArray() && !kids->GetArray().empty())
+		target = resolve(objs, &kids->GetArray()[0]);
+	widget = NULL;
+	for (int i = 0; i < doc.GetPageCount() && !widget; i++) {
+		PdfPage *page = doc.GetPage(i);
+		int error = check_structure(doc, page, i + 1, path);
+		if (error < 0)
+			return error;
+		for (int a = 0; a < page->GetNumAnnots() && !widget; a++) {
+			PdfAnnotation *an = page->GetAnnotation(a);
+			if (an && an->GetObject() == target) {
+				widget = an;
+				page_no = i + 1;
+			}
+		}
+	}
+	return 0;
+}
+
+int field_place(int *page, double rect[4], bool *empty, const char *path, const char *name)
+{
+	std::string bytes;            /* declared first: outlives doc */
+	PdfMemDocument doc;
+	int error;
+
+	if ((error = load(doc, bytes, path, false)) < 0)
+		return error;
+	for (const field_visit &f : fields_of(doc)) {
+		if (f.name != name)
+			continue;
+		PdfAnnotation *widget = NULL;
+		int page_no = 0;
+		if ((error = widget_of(doc, f, widget, page_no, path)) < 0)
+			return error;
+		if (!widget)
+			return mc_error(MOTCUA_EINVALID, "%s: field \"%s\" has no widget on any page",
+				path, name);
+		PdfRect r = widget->GetRect();
+		rect[0] = r.GetLeft();
+		rect[1] = r.GetBottom();
+		rect[2] = r.GetWidth();
+		rect[3] = r.GetHeight();
+		*page = page_no;
+		*empty = f.ft == "Sig" && !f.v;
+		return 0;
+	}
+	return mc_error(MOTCUA_ENOTFOUND, "%s: no field named \"%s\"", path, name);
+}
+
 /* Adds the field, its widget and signature dictionary to the loaded document. */
 int add_signature_field(PdfMemDocument &doc, std::unique_ptr<PdfSignatureField> &field,
 	const mc_pdf_sig_options *opts, const char *in_path)
@@ -237,25 +294,51 @@ int add_signature_field(PdfMemDocument &doc, std::unique_ptr<PdfSignatureField> 
 	std::string name = opts->field_name ? opts->field_name : free_field_name(fields);
 	int error;
 
-	if ((error = check_field_name(name, fields, in_path)) < 0)
-		return error;
-	if (opts->page < 1 || opts->page > doc.GetPageCount())
-		return mc_error(MOTCUA_EINVALID, "%s: page %d out of range (the PDF has %d)",
-			in_path, opts->page, doc.GetPageCount());
+	const field_visit *empty = NULL;
+	mc_pdf_sig_options filled = *opts;  /* an empty field's widget decides the size */
+	bool had_mk = false;
+	for (const field_visit &f : fields)
+		if (f.name == name && f.ft == "Sig" && !f.v)
+			empty = &f;
 	bool visible = opts->w > 0 && opts->h > 0;
-	PdfPage *page = doc.GetPage(opts->page - 1);
-	if ((error = check_structure(doc, page, opts->page, in_path)) < 0)
-		return error;
-	PdfRect rect = visible ? PdfRect(opts->x, opts->y, opts->w, opts->h) : PdfRect(0, 0, 0, 0);
+	if (empty) {
+		/* the document's own place for this signature (a template's field): fill it,
+		 * changing only /V and the widget's /AP and /M, as a later revision may */
+		PdfAnnotation *widget = NULL;
+		int page_no = 0;
+		if ((error = widget_of(doc, *empty, widget, page_no, in_path)) < 0)
+			return error;
+		if (!widget)
+			return mc_error(MOTCUA_EINVALID, "%s: signature field \"%s\" has no widget "
+				"on any page", in_path, name.c_str());
+		PdfRect r = widget->GetRect();
+		visible = r.GetWidth() > 0 && r.GetHeight() > 0;
+		filled.w = r.GetWidth();
+		filled.h = r.GetHeight();
+		opts = &filled;
+		had_mk = widget->GetObject()->GetDictionary().HasKey("MK");
+		field.reset(new PdfSignatureField(widget));
+	} else {
+		if ((error = check_field_name(name, fields, in_path)) < 0)
+			return error;
+		if (opts->page < 1 || opts->page > doc.GetPageCount())
+			return mc_error(MOTCUA_EINVALID, "%s: page %d out of range (the PDF has %d)",
+				in_path, opts->page, doc.GetPageCount());
+		PdfPage *page = doc.GetPage(opts->page - 1);
+		if ((error = check_structure(doc, page, opts->page, in_path)) < 0)
+			return error;
+		PdfRect rect = visible ? PdfRect(opts->x, opts->y, opts->w, opts->h) :
+			PdfRect(0, 0, 0, 0);
 
-	/* no default appearance: PoDoFo would add (and embed) a font no field uses */
-	PdfAcroForm *form = doc.GetAcroForm(true, ePdfAcroFormDefaultAppearance_None);
-	form->GetObject()->GetDictionary().AddKey("SigFlags", PdfObject((pdf_int64)3));
-	form->SetNeedAppearances(false);
-	field.reset(new PdfSignatureField(page, rect, &doc));
-	field->SetFieldName(PdfString(reinterpret_cast<const pdf_utf8 *>(name.c_str())));
-	field->GetWidgetAnnotation()->SetFlags(ePdfAnnotationFlags_Print |
-		ePdfAnnotationFlags_Locked);
+		/* no default appearance: PoDoFo would add (and embed) a font no field uses */
+		PdfAcroForm *form = doc.GetAcroForm(true, ePdfAcroFormDefaultAppearance_None);
+		form->GetObject()->GetDictionary().AddKey("SigFlags", PdfObject((pdf_int64)3));
+		form->SetNeedAppearances(false);
+		field.reset(new PdfSignatureField(page, rect, &doc));
+		field->SetFieldName(PdfString(reinterpret_cast<const pdf_utf8 *>(name.c_str())));
+		field->GetWidgetAnnotation()->SetFlags(ePdfAnnotationFlags_Print |
+			ePdfAnnotationFlags_Locked);
+	}
 	field->EnsureSignatureObject();
 	PdfDictionary &sig = field->GetSignatureObject()->GetDictionary();
 	sig.AddKey("SubFilter", PdfName(opts->subfilter ? opts->subfilter : "ETSI.CAdES.detached"));
@@ -270,12 +353,18 @@ int add_signature_field(PdfMemDocument &doc, std::unique_ptr<PdfSignatureField> 
 			PdfString(reinterpret_cast<const pdf_utf8 *>(opts->location)));
 	if (opts->name)
 		sig.AddKey("Name", PdfString(reinterpret_cast<const pdf_utf8 *>(opts->name)));
-	if (visible && (opts->n_lines > 0 || opts->image_png))
-		return draw_appearance(doc, *field, opts, in_path);
-	/* an empty appearance: validators want /AP even on an invisible widget */
-	PdfXObject ap(PdfRect(0, 0, visible ? opts->w : 0, visible ? opts->h : 0), &doc);
-	field->SetAppearanceStream(&ap);
-	return 0;
+	if (visible && (opts->n_lines > 0 || opts->image_png)) {
+		error = draw_appearance(doc, *field, opts, in_path);
+	} else {
+		/* an empty appearance: validators want /AP even on an invisible widget */
+		PdfXObject ap(PdfRect(0, 0, visible ? opts->w : 0, visible ? opts->h : 0), &doc);
+		field->SetAppearanceStream(&ap);
+	}
+	/* PoDoFo adds an empty /MK to the widget it wraps: a filled field changes /V, /AP
+	 * and /M only, or the revision would not be an allowed one */
+	if (empty && !had_mk)
+		field->GetWidgetAnnotation()->GetObject()->GetDictionary().RemoveKey("MK");
+	return error;
 }
 
 int sign_prepare(int64_t byte_range[4], const char *in_path, const char *out_path,
@@ -469,6 +558,16 @@ extern "C" int mc_pdf_page_size(double *w, double *h, int *pages, const char *pa
 {
 	try {
 		return page_size(w, h, pages, path, page);
+	} catch (...) {
+		return caught(path ? path : "(null)");
+	}
+}
+
+extern "C" int mc_pdf_field_place(int *page, double rect[4], bool *empty, const char *path,
+	const char *name)
+{
+	try {
+		return field_place(page, rect, empty, path, name ? name : "");
 	} catch (...) {
 		return caught(path ? path : "(null)");
 	}

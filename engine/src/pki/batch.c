@@ -1,8 +1,13 @@
 /* pki/batch.c — signing many PDFs with one signer: the inputs are checked as a set first (no
- * two with one base name, none that its output would replace), then each is signed by
- * motcua_sign_pdf into the output folder, by the calling thread or by a few worker threads
- * taking the next file in turn. One file's failure is its result's, never the batch's. */
+ * two with one base name, none that its output would replace), then they are signed chunk by
+ * chunk into the output folder, by the calling thread or by a few worker threads taking the
+ * next file in turn. A chunk's files are written unsynced under scratch names, made durable
+ * by one syncfs, renamed into place, and the folder synced once: the disk's flush, not the
+ * RSA key, would otherwise bound the rate. Each output is whole or absent, and a file is
+ * reported only once it is durable. One file's failure is its result's, never the batch's. */
+#define _GNU_SOURCE            /* syncfs */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -12,10 +17,13 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "core/fs.h"
 #include "motcua/pades.h"
 #include "pdf/pdf.h"
+#include "pki/pades_sign.h"
 
 #define MAX_JOBS 64
+#define CHUNK 64                /* files made durable by one syncfs */
 
 typedef struct {
 	motcua_batch_result *results;
@@ -23,9 +31,12 @@ typedef struct {
 	const motcua_signer *signer;
 	const motcua_sign_options *opts;
 	const motcua_batch_options *batch;
-	pthread_mutex_t lock;       /* guards next, done and the progress calls */
+	const char *out_dir;
+	pthread_mutex_t lock;       /* guards next */
 	size_t next;                /* the next file to take */
+	size_t end;                 /* the end of the current chunk */
 	size_t done;
+	char **scratch;             /* per file: where it is written before it is durable */
 } batch;
 
 /* The part of path after its last '/'; "" when it ends with one. */
@@ -101,24 +112,19 @@ static int check_inputs(const char *const *inputs, size_t n, const char *out_dir
 	return error;
 }
 
-/* Signs file i and reports it, in this thread: the message is read from this thread's
- * last-error slot before anything else can set it. */
+/* Signs file i into its scratch name, in this thread: the message is read from this
+ * thread's last-error slot before anything else can set it. */
 static void sign_one(batch *b, size_t i)
 {
 	motcua_batch_result *r = &b->results[i];
 
 	motcua_error_clear();
-	r->error = motcua_sign_pdf(r->input, r->output, b->signer, b->opts);
+	r->error = mc_sign_pdf_unsynced(r->input, b->scratch[i], b->signer, b->opts);
 	if (r->error < 0) {
 		const char *msg = motcua_error_last();
 
 		r->message = strdup(*msg ? msg : "failed");   /* NULL only when out of memory */
 	}
-	pthread_mutex_lock(&b->lock);
-	b->done++;
-	if (b->batch->progress)
-		b->batch->progress(b->done, b->n, r->input, r->error, b->batch->payload);
-	pthread_mutex_unlock(&b->lock);
 }
 
 static void *worker(void *arg)
@@ -129,21 +135,69 @@ static void *worker(void *arg)
 		size_t i;
 
 		pthread_mutex_lock(&b->lock);
-		i = b->next < b->n ? b->next++ : b->n;
+		i = b->next < b->end ? b->next++ : b->end;
 		pthread_mutex_unlock(&b->lock);
-		if (i == b->n)
+		if (i == b->end)
 			return NULL;
 		sign_one(b, i);
 	}
 }
 
-/* Runs the batch on `jobs` threads, the calling thread one of them. A thread that cannot
- * start only leaves more files to the others. */
+static void fail(motcua_batch_result *r, int error)
+{
+	free(r->message);
+	r->error = error;
+	r->message = strdup(motcua_error_last());
+}
+
+/* The chunk [from, b->end) is written: one syncfs makes every scratch file durable, then
+ * each is renamed to its output, the folder is synced once, and each file is reported. */
+static void finish_chunk(batch *b, size_t from)
+{
+	int fd = open(b->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), error = 0;
+
+	if (fd < 0 || syncfs(fd) != 0)
+		error = mc_error(MOTCUA_ERROR, "%s: cannot sync the signed files: %s", b->out_dir,
+			strerror(errno));
+	for (size_t i = from; i < b->end; i++) {
+		motcua_batch_result *r = &b->results[i];
+
+		if (r->error < 0)
+			continue;
+		if (error < 0)
+			fail(r, error);
+		else if (rename(b->scratch[i], r->output) != 0)
+			fail(r, mc_error(MOTCUA_ERROR, "%s: cannot write: %s", r->output,
+				strerror(errno)));
+	}
+	if (error == 0 && fsync(fd) != 0) {
+		error = mc_error(MOTCUA_ERROR, "%s: cannot sync the folder: %s", b->out_dir,
+			strerror(errno));
+		for (size_t i = from; i < b->end; i++)
+			if (b->results[i].error == 0) {
+				unlink(b->results[i].output);   /* not reported durable: not there */
+				fail(&b->results[i], error);
+			}
+	}
+	if (fd >= 0)
+		close(fd);
+	for (size_t i = from; i < b->end; i++) {
+		motcua_batch_result *r = &b->results[i];
+
+		unlink(b->scratch[i]);      /* left only by a failure */
+		b->done++;
+		if (!b->batch->progress)
+			continue;
+		if (r->error < 0)
+			mc_error(r->error, "%s", r->message ? r->message : "failed");
+		b->batch->progress(b->done, b->n, r->input, r->error, b->batch->payload);
+	}
+}
+
+/* Runs the batch chunk by chunk on `jobs` threads, the calling thread one of them. A thread
+ * that cannot start only leaves more files to the others. */
 static void run(batch *b, unsigned int jobs)
 {
-	pthread_t threads[MAX_JOBS];
-	unsigned int started = 0;
-
 	/* PoDoFo sets its process-wide logging switches on first use: do that here, once,
 	 * before any worker can race on them (a failure only means a bad first input) */
 	if (jobs > 1) {
@@ -152,11 +206,26 @@ static void run(batch *b, unsigned int jobs)
 
 		(void)mc_pdf_page_size(&w, &h, &pages, b->results[0].input, 1);
 	}
-	while (started + 1 < jobs && pthread_create(&threads[started], NULL, worker, b) == 0)
-		started++;
-	worker(b);
-	for (unsigned int t = 0; t < started; t++)
-		pthread_join(threads[t], NULL);
+	for (size_t from = 0; from < b->n; from += CHUNK) {
+		pthread_t threads[MAX_JOBS];
+		unsigned int started = 0;
+
+		b->next = from;
+		b->end = from + CHUNK < b->n ? from + CHUNK : b->n;
+		while (started + 1 < jobs && pthread_create(&threads[started], NULL, worker, b) == 0)
+			started++;
+		worker(b);
+		for (unsigned int t = 0; t < started; t++)
+			pthread_join(threads[t], NULL);
+		finish_chunk(b, from);
+	}
+}
+
+static void scratch_free(char **scratch, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(scratch[i]);
+	free(scratch);
 }
 
 int motcua_sign_batch_ex(motcua_batch_result **results, size_t *n, const char *const *inputs,
@@ -183,16 +252,23 @@ int motcua_sign_batch_ex(motcua_batch_result **results, size_t *n, const char *c
 	if (!(b.results = calloc(n_inputs, sizeof(*b.results))))
 		return mc_error_oom();
 	b.n = n_inputs;
+	if (!(b.scratch = calloc(n_inputs, sizeof(*b.scratch)))) {
+		free(b.results);
+		return mc_error_oom();
+	}
 	for (size_t i = 0; i < n_inputs; i++) {
-		size_t len = strlen(out_dir) + 1 + strlen(base_name(inputs[i])) + 1;
+		/* the scratch name is hidden and distinct: base names are unique in a batch */
+		size_t len = strlen(out_dir) + 1 + strlen(base_name(inputs[i])) + sizeof(".signing") + 1;
 
 		if (!(b.results[i].input = strdup(inputs[i])) ||
-		    !(b.results[i].output = malloc(len))) {
-			motcua_batch_results_free(b.results, n_inputs);
-			return mc_error_oom();
+		    !(b.results[i].output = malloc(len)) || !(b.scratch[i] = malloc(len))) {
+			error = mc_error_oom();
+			goto fail;
 		}
 		snprintf(b.results[i].output, len, "%s/%s", out_dir, base_name(inputs[i]));
+		snprintf(b.scratch[i], len, "%s/.%s.signing", out_dir, base_name(inputs[i]));
 	}
+	b.out_dir = out_dir;
 	b.signer = signer;
 	b.opts = opts;
 	b.batch = batch_opts;
@@ -202,14 +278,19 @@ int motcua_sign_batch_ex(motcua_batch_result **results, size_t *n, const char *c
 	if (jobs > n_inputs)
 		jobs = (unsigned int)n_inputs;
 	if ((error = pthread_mutex_init(&b.lock, NULL)) != 0) {
-		motcua_batch_results_free(b.results, n_inputs);
-		return mc_error(MOTCUA_ERROR, "cannot make a lock: %s", strerror(error));
+		error = mc_error(MOTCUA_ERROR, "cannot make a lock: %s", strerror(error));
+		goto fail;
 	}
 	run(&b, jobs);
 	pthread_mutex_destroy(&b.lock);
+	scratch_free(b.scratch, n_inputs);
 	*results = b.results;
 	*n = n_inputs;
 	return 0;
+fail:
+	scratch_free(b.scratch, n_inputs);
+	motcua_batch_results_free(b.results, n_inputs);
+	return error;
 }
 
 int motcua_sign_batch(motcua_batch_result **results, size_t *n, const char *const *inputs,

@@ -1,5 +1,6 @@
 /* pki/demo.c — a complete demo PKI made with OpenSSL's X509 API: a root and an issuing CA, a
- * leader, an agency seal, a TSA, an OCSP responder, one revoked certificate and both CRLs. The
+ * leader, a drafter, an agency seal, a TSA, an OCSP responder, one revoked certificate and both
+ * CRLs, and the leader's signature and the seal as images (pki/demo_images.c). The
  * dates are fixed so that tests about signing times come out the same every year; the names
  * are Vietnamese, as UTF8String, so that every layer above is tried on real text. */
 #include <errno.h>
@@ -16,6 +17,7 @@
 
 #include "core/error.h"
 #include "motcua/pki.h"
+#include "pki/demo_images.h"
 
 #define CA_FROM "20240101000000Z"
 #define CA_TO "20360101000000Z"
@@ -71,6 +73,11 @@ static const cert_spec leaf_specs[] = {
 	    { "L", "Mẫu" }, { "C", "VN" } },
 	  EE_EXTS("critical,digitalSignature,nonRepudiation", "emailProtection,clientAuth"),
 	  "the leader's personal signing certificate" },
+	{ "drafter",
+	  { { "CN", "Lê Thị Chuyên Viên" }, { "title", "Chuyên viên" }, { "O", ORG_UB },
+	    { "L", "Mẫu" }, { "C", "VN" } },
+	  EE_EXTS("critical,digitalSignature,nonRepudiation", "emailProtection,clientAuth"),
+	  "the drafting officer's certificate, for initials (ký nháy)" },
 	{ "seal",
 	  { { "CN", ORG_UB }, { "O", ORG_UB }, { "C", "VN" } },
 	  EE_EXTS("critical,digitalSignature,nonRepudiation", "emailProtection,clientAuth"),
@@ -100,6 +107,8 @@ static const char readme_head[] =
 	"<name>.p12   key, certificate and chain in PKCS#12, password \"motcua\"\n"
 	"             (every certificate but the two CAs')\n"
 	"chain.pem    issuing CA then root CA, for -untrusted / the signer's chain\n"
+	"leader-signature.png  the leader's handwritten signature, blue on transparency\n"
+	"seal.png     the agency's seal, red on transparency (36 mm across when signed)\n"
 	"root.crl.pem     the root CA's CRL (empty)\n"
 	"issuing.crl.pem  the issuing CA's CRL, listing revoked.pem\n"
 	"\n"
@@ -456,7 +465,8 @@ int motcua_pki_demo(const char *dir)
 	}
 	if ((error = write_crl(dir, "root.crl.pem", &root, NULL)) < 0 ||
 	    (error = write_crl(dir, "issuing.crl.pem", &issuing, revoked)) < 0 ||
-	    (error = write_chain_and_readme(dir, &issuing, &root)) < 0)
+	    (error = write_chain_and_readme(dir, &issuing, &root)) < 0 ||
+	    (error = mc_pki_demo_images(dir)) < 0)
 		goto done;
 done:
 	issued_free(&root);

@@ -23,6 +23,7 @@
 #include "core/time.h"
 #include "motcua/pades.h"
 #include "pdf/pdf.h"
+#include "pki/pades_sign.h"
 #include "pki/cms.h"
 #include "pki/signer.h"
 #include "pki/tsp.h"
@@ -111,20 +112,98 @@ static size_t contents_size(const motcua_signer *s)
 typedef struct {
 	const char *lines[4];
 	size_t n;
-	char *owned[2];
+	char *owned[3];
 	char when[32];
 } appearance;
 
-/* What the signature shows and where, by role (Decree 30/2020, Appendix I). */
-static int place(mc_pdf_sig_options *p, appearance *a, const char *in, const motcua_signer *s,
-	const motcua_sign_options *o)
-{
-	double pw, ph;
-	int pages, error;
+#define SEAL_MM 36.0            /* a round seal's usual diameter */
+#define PT_PER_MM (72.0 / 25.4)
 
-	if ((error = mc_pdf_page_size(&pw, &ph, &pages, in, p->page)) < 0)
+/* A PNG's width and height from its IHDR chunk; the bridge reads the image itself. */
+static int png_size(double *w, double *h, const char *path)
+{
+	unsigned char b[24];
+	FILE *f = fopen(path, "rb");
+	size_t got = f ? fread(b, 1, sizeof(b), f) : 0;
+
+	if (f)
+		fclose(f);
+	if (got != sizeof(b) || memcmp(b, "\x89PNG\r\n\x1a\n", 8) != 0 ||
+	    memcmp(b + 12, "IHDR", 4) != 0)
+		return mc_error(MOTCUA_EINVALID, "image %s: not a PNG", path);
+	*w = (double)((uint32_t)b[16] << 24 | (uint32_t)b[17] << 16 | b[18] << 8 | b[19]);
+	*h = (double)((uint32_t)b[20] << 24 | (uint32_t)b[21] << 16 | b[22] << 8 | b[23]);
+	if (*w < 1 || *h < 1)
+		return mc_error(MOTCUA_EINVALID, "image %s: empty", path);
+	return 0;
+}
+
+/* The image drawn as large as fits the widget, keeping its proportions, centred. */
+static void image_centred(mc_pdf_sig_options *p, double iw, double ih)
+{
+	double scale = p->w / iw < p->h / ih ? p->w / iw : p->h / ih;
+
+	p->image_rect[2] = iw * scale;
+	p->image_rect[3] = ih * scale;
+	p->image_rect[0] = (p->w - p->image_rect[2]) / 2;
+	p->image_rect[1] = (p->h - p->image_rect[3]) / 2;
+}
+
+/* The seal's place when none is given: its real size, centred on the height of the last
+ * person's visible signature, its right edge a third of the way into that signature. */
+static int seal_over_leader(mc_pdf_sig_options *p, const char *in, const char *leader_field,
+	double iw, double ih, double mm)
+{
+	double rect[4];
+	bool empty;
+	int page, error;
+
+	if (!leader_field)
+		return mc_error(MOTCUA_EINVALID, "%s: no visible personal signature for the seal to "
+			"cover: give a field or --page/--rect", in);
+	if ((error = mc_pdf_field_place(&page, rect, &empty, in, leader_field)) < 0)
 		return error;
-	mc_time_format(a->when, sizeof(a->when), p->signing_time);
+	p->w = (mm > 0 ? mm : SEAL_MM) * PT_PER_MM;
+	p->h = p->w * ih / iw;
+	p->page = page;
+	p->x = rect[0] + rect[2] / 3 - p->w;
+	p->y = rect[1] + rect[3] / 2 - p->h / 2;
+	return 0;
+}
+
+/* The initials a drafter puts after the text: the first letter of each word of the name. */
+static char *initials_of(const char *name)
+{
+	char *out = malloc(strlen(name) + 1), *o = out;
+	bool start = true;
+
+	if (!out)
+		return NULL;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+		if (*c == ' ') {
+			start = true;
+		} else if (start) {
+			/* a whole UTF-8 letter: its lead byte and continuation bytes */
+			*o++ = (char)*c;
+			while ((c[1] & 0xc0) == 0x80)
+				*o++ = (char)*++c;
+			start = false;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* What the signature shows, by role (Decree 30/2020, Appendix I). */
+static int lines_for(appearance *a, const motcua_signer *s, const motcua_sign_options *o,
+	int64_t when)
+{
+	mc_time_format(a->when, sizeof(a->when), when);
+	if (o->text && (o->as == MOTCUA_SIGN_AGENCY || o->as == MOTCUA_SIGN_ATTACHMENT ||
+	    o->as == MOTCUA_SIGN_INITIALS)) {
+		a->lines[a->n++] = o->text;     /* the number or the date: nothing else */
+		return 0;
+	}
 	switch (o->as) {
 	case MOTCUA_SIGN_COPY:
 		a->lines[a->n++] = o->copy_form ? o->copy_form : "SAO Y";
@@ -138,25 +217,71 @@ static int place(mc_pdf_sig_options *p, appearance *a, const char *in, const mot
 				"document's number and symbol: give doc_number (--doc-number)");
 		a->lines[a->n++] = o->doc_number;
 		break;
+	case MOTCUA_SIGN_INITIALS:
+		if (!(a->owned[0] = subject_field(s->cert, NID_commonName)) ||
+		    !(a->owned[1] = initials_of(a->owned[0])))
+			return mc_error(MOTCUA_EINVALID, "initials: the certificate names nobody");
+		a->lines[a->n++] = a->owned[1];
+		return 0;                       /* a mark, not a statement: no time */
 	case MOTCUA_SIGN_AGENCY:
+		if (o->image)
+			return 0;               /* the seal speaks for itself; /Name says who */
 		a->lines[a->n++] = o->agency_name ? o->agency_name :
 			(a->owned[0] = subject_field(s->cert, NID_organizationName)) ? a->owned[0] :
 			"";
 		break;
 	default:
+		if (o->image)
+			return 0;               /* the leader's image, nothing written over it */
 		a->lines[a->n++] = (a->owned[0] = subject_field(s->cert, NID_commonName)) ?
 			a->owned[0] : "";
 	}
 	a->lines[a->n++] = a->when;
+	return 0;
+}
+
+/* What the signature shows and where. A named field that the document already has and that
+ * is still empty (a template's place) decides the page and rectangle; otherwise --rect, or
+ * the role's default place. leader_field is the last person's signature, for the seal. */
+static int place(mc_pdf_sig_options *p, appearance *a, const char *in, const motcua_signer *s,
+	const motcua_sign_options *o, const char *leader_field)
+{
+	double pw, ph, iw = 0, ih = 0, rect[4];
+	bool empty = false, in_field = false;
+	int pages, page, error;
+
+	if ((error = lines_for(a, s, o, p->signing_time)) < 0)
+		return error;
 	p->lines = a->lines;
 	p->n_lines = a->n;
+	if (o->as == MOTCUA_SIGN_INITIALS || (o->text && o->as != MOTCUA_SIGN_COPY))
+		p->font_size = o->as == MOTCUA_SIGN_INITIALS ? 8.0 : 13.0;
+	if (o->image && ((error = png_size(&iw, &ih, o->image)) < 0))
+		return error;
+	if (o->field) {
+		error = mc_pdf_field_place(&page, rect, &empty, in, o->field);
+		if (error < 0 && error != MOTCUA_ENOTFOUND)
+			return error;
+		in_field = error == 0 && empty;
+	}
+	if ((error = mc_pdf_page_size(&pw, &ph, &pages, in, in_field ? page : p->page)) < 0)
+		return error;
 	if (o->invisible)
 		return 0;
-	if (o->rect[2] > 0 && o->rect[3] > 0) {
+	if (in_field) {
+		p->page = page;
+		p->x = rect[0];
+		p->y = rect[1];
+		p->w = rect[2];
+		p->h = rect[3];
+	} else if (o->rect[2] > 0 && o->rect[3] > 0) {
 		p->x = o->rect[0];
 		p->y = o->rect[1];
 		p->w = o->rect[2];
 		p->h = o->rect[3];
+	} else if (o->as == MOTCUA_SIGN_AGENCY && o->image) {
+		if ((error = seal_over_leader(p, in, leader_field, iw, ih, o->image_mm)) < 0)
+			return error;
 	} else if (o->as == MOTCUA_SIGN_COPY || o->as == MOTCUA_SIGN_ATTACHMENT) {
 		/* top right of the first page, no image, 10 pt serif, black */
 		p->w = TOP_RIGHT_W;
@@ -166,6 +291,10 @@ static int place(mc_pdf_sig_options *p, appearance *a, const char *in, const mot
 	}
 	/* a leader's or agency's signature without a place stays invisible: its place is in the
 	 * document's layout, which a named field or --page/--rect gives */
+	if (o->image && p->w > 0 && p->h > 0) {
+		p->image_png = o->image;
+		image_centred(p, iw, ih);
+	}
 	return 0;
 }
 
@@ -454,12 +583,15 @@ static int partial_name(char *buf, size_t size, const char *out, const char *suf
 }
 
 /* The document office seals only what stands: before an agency or attachment signature,
- * every earlier signature must pass integrity, modification and trust. */
-static int earlier_signatures_stand(const char *in, const motcua_sign_options *o)
+ * every earlier signature must pass integrity, modification and trust. *leader_field (the
+ * caller frees) names the last signature a person made, where a seal goes. */
+static int earlier_signatures_stand(char **leader_field, const char *in,
+	const motcua_sign_options *o)
 {
 	motcua_verify_report *r = NULL;
 	int error;
 
+	*leader_field = NULL;
 	if (o->as != MOTCUA_SIGN_AGENCY && o->as != MOTCUA_SIGN_ATTACHMENT)
 		return 0;
 	if ((error = motcua_verify_pdf(&r, in, o->trust_dir)) < 0)
@@ -474,13 +606,20 @@ static int earlier_signatures_stand(const char *in, const motcua_sign_options *o
 			error = mc_error(MOTCUA_ESTATE, "%s: not sealed: signature %zu (%s, %.80s) "
 				"does not stand: %.200s", in, i + 1, sig->field,
 				sig->signer ? sig->signer : "?", what);
+		else if (sig->signer_is_person && sig->field) {
+			free(*leader_field);
+			if (!(*leader_field = strdup(sig->field)))
+				error = mc_error_oom();
+		}
 	}
 	motcua_verify_report_free(r);
 	return error;
 }
 
-int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
-	const motcua_sign_options *o)
+/* Signs in into out; durable: out is synced and its folder too, else the caller makes it
+ * durable (batch signing syncs a whole chunk at once). */
+static int sign_pdf(const char *in, const char *out, const motcua_signer *s,
+	const motcua_sign_options *o, bool durable)
 {
 	motcua_sign_options defaults = MOTCUA_SIGN_OPTIONS_INIT;
 	mc_pdf_sig_options p = { 0 };
@@ -488,7 +627,7 @@ int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
 	material m = { 0 };
 	unsigned char digest[EVP_MAX_MD_SIZE], *cms = NULL;
 	unsigned int digest_len = 0;
-	char partial[PATH_MAX], with_dss[PATH_MAX], with_ts[PATH_MAX];
+	char partial[PATH_MAX], with_dss[PATH_MAX], with_ts[PATH_MAX], *leader_field = NULL;
 	const char *done_path;
 	const EVP_MD *md;
 	profile prof = PROFILE_B_B;
@@ -506,7 +645,7 @@ int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
 	    (error = partial_name(with_dss, sizeof(with_dss), out, ".partial-dss")) < 0 ||
 	    (error = partial_name(with_ts, sizeof(with_ts), out, ".partial-ts")) < 0)
 		return error;
-	if ((error = earlier_signatures_stand(in, o)) < 0)
+	if ((error = earlier_signatures_stand(&leader_field, in, o)) < 0)
 		return error;
 	/* the validation material first: a bad file fails before the TSA is asked */
 	if (prof >= PROFILE_B_LT && (error = material_load(&m, s, o)) < 0)
@@ -520,14 +659,18 @@ int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
 	p.location = o->location;
 	p.signing_time = o->signing_time ? o->signing_time : mc_time_now();
 	p.contents_size = contents_size(s);
-	p.scratch = true;       /* synced once, when the CMS is in (mc_pdf_sign_embed) */
-	if ((error = place(&p, &a, in, s, o)) < 0 ||
+	p.scratch = true;       /* synced at most once, when the CMS is in */
+	if (o->as == MOTCUA_SIGN_AGENCY)
+		p.name = a.owned[2] = o->agency_name ? strdup(o->agency_name) :
+			subject_field(s->cert, NID_organizationName);
+	if ((error = place(&p, &a, in, s, o, leader_field)) < 0 ||
 	    (error = mc_pdf_sign_prepare(br, in, partial, &p)) < 0)
 		goto done;
 	if ((error = hash_ranges(digest, &digest_len, partial, br, md)) < 0 ||
 	    (error = mc_cms_sign_ex(&cms, &cms_len, s, md, digest, digest_len,
 	    prof >= PROFILE_B_T ? o->tsa_url : NULL)) < 0 ||
-	    (error = mc_pdf_sign_embed(partial, br, cms, cms_len)) < 0)
+	    (error = (durable ? mc_pdf_sign_embed : mc_pdf_sign_embed_unsynced)(partial, br, cms,
+	    cms_len)) < 0)
 		goto done;
 	done_path = partial;
 	if (prof >= PROFILE_B_LT) {
@@ -548,7 +691,7 @@ int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
 	}
 	if (rename(done_path, out) < 0)
 		error = mc_error(MOTCUA_ERROR, "%s: cannot write: %s", out, strerror(errno));
-	else
+	else if (durable)
 		error = mc_fsync_parent(out);
 done:
 	/* the steps' files: none survives, whether the last one became `out` or not */
@@ -559,5 +702,19 @@ done:
 	OPENSSL_free(cms);
 	free(a.owned[0]);
 	free(a.owned[1]);
+	free(a.owned[2]);
+	free(leader_field);
 	return error;
+}
+
+int motcua_sign_pdf(const char *in, const char *out, const motcua_signer *s,
+	const motcua_sign_options *o)
+{
+	return sign_pdf(in, out, s, o, true);
+}
+
+int mc_sign_pdf_unsynced(const char *in, const char *out, const motcua_signer *s,
+	const motcua_sign_options *o)
+{
+	return sign_pdf(in, out, s, o, false);
 }

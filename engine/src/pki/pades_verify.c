@@ -1,8 +1,9 @@
 /* pki/pades_verify.c — verifying every signature of a PDF, each judged apart in the terms of
  * ETSI EN 319 102-1: integrity (ByteRange, digest, CMS signature), modification (what came
- * after it) and trust (the chain to the trust store at the signing time, revocation from the
- * store's CRLs or else from the document's DSS). Document timestamps (B-LTA) are judged as
- * timestamps. A CA missing from the store makes a signature indeterminate, never broken. */
+ * after it) and trust (the chain to the trust store at the signing time; revocation from the
+ * store's CRLs, else CRLs the caller gives or the document's DSS holds, and OCSP responses
+ * from either). Document timestamps (B-LTA) are judged as timestamps. A CA missing from the
+ * store makes a signature indeterminate, never broken. */
 #include <dirent.h>
 #include <limits.h>
 #include <openssl/err.h>
@@ -20,6 +21,7 @@
 #include "motcua/pades.h"
 #include "pdf/pdf.h"
 #include "pki/cms.h"
+#include "pki/ocsp.h"
 #include "pki/tsp.h"
 
 typedef struct {
@@ -184,13 +186,16 @@ static X509_STORE *load_trust(const char *dir, int *n_crls, STACK_OF(X509) *lega
 
 /* What trust is judged with: the trust folder, and the validation material of the document's
  * DSS, which only helps build chains (its certificates are untrusted intermediates) and gives
- * revocation data (a CRL counts only if it verifies against its issuer in the chain). */
+ * revocation data (a CRL counts only if it verifies against its issuer in the chain, an OCSP
+ * response only if the issuer authorized its responder), and what the caller gives. */
 typedef struct {
 	X509_STORE *store;
 	int n_crls;                  /* CRLs the trust folder holds */
 	bool have_store;             /* a trust folder was given */
 	STACK_OF(X509) *dss_certs;
 	STACK_OF(X509_CRL) *dss_crls;
+	STACK_OF(X509_CRL) *given_crls;  /* the caller's CRL files */
+	mc_ocsp_set ocsp;            /* OCSP responses: the caller's files, then the DSS's */
 	STACK_OF(X509) *legacy;      /* trust folder certificates marked legacy (SHA-1) */
 } validation;
 
@@ -248,15 +253,66 @@ static X509_STORE_CTX *chain_check(int *err, const validation *v, X509 *signer,
 	return ctx;
 }
 
+/* Where the CRL that decided came from: its name in sentences, and as an owner ("the DSS's"). */
+typedef struct {
+	const char *name;
+	const char *owner;
+} crl_source;
+
+static const crl_source crl_store = { "the store's CRLs", "store's" };
+static const crl_source crl_given = { "the CRLs given", "given" };
+static const crl_source crl_dss = { "the revocation data from the document's DSS", "DSS's" };
+
+/* What the OCSP responses say about a certificate whose chain holds: REVOKED settles it; GOOD
+ * (or revoked only after the signing time) can stand in for a CRL the store lacks, so the
+ * chain is checked again without one; otherwise why none was used goes in `note`. */
+typedef struct {
+	mc_ocsp_result res;
+	bool used;                  /* GOOD or REVOKED_LATER decided */
+	char note[320];
+} ocsp_view;
+
+static void judge_ocsp(ocsp_view *o, X509_STORE_CTX **ctx, int *err, const validation *v,
+	X509 *signer, STACK_OF(X509) *untrusted, int64_t at)
+{
+	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(*ctx);
+	X509 *issuer = sk_X509_num(chain) > 1 ? sk_X509_value(chain, 1) : NULL;
+	X509_STORE_CTX *again;
+	int err2;
+
+	memset(o, 0, sizeof(*o));
+	if (!issuer || mc_ocsp_check(&o->res, &v->ocsp, signer, issuer, untrusted, at) < 0)
+		return;
+	if (o->res.verdict == MC_OCSP_NONE) {
+		snprintf(o->note, sizeof(o->note), "%s", o->res.not_used);
+		return;
+	}
+	if (o->res.verdict == MC_OCSP_REVOKED)
+		return;
+	o->used = true;
+	/* a missing or outdated CRL stopped OpenSSL before it checked the rest of the chain */
+	if (*err != X509_V_OK &&
+	    (again = chain_check(&err2, v, signer, untrusted, at, false, NULL))) {
+		X509_STORE_CTX_free(*ctx);
+		*ctx = again;
+		*err = err2;
+	}
+}
+
 static void judge_trust(motcua_sig_report *r, const validation *v, X509 *signer,
 	STACK_OF(X509) *certs)
 {
 	X509_STORE_CTX *ctx = NULL, *retry;
 	STACK_OF(X509) *untrusted = certs ? sk_X509_dup(certs) : sk_X509_new_null();
+	const struct {
+		STACK_OF(X509_CRL) *crls;
+		const crl_source *src;
+	} extra[] = { { v->given_crls, &crl_given }, { v->dss_crls, &crl_dss } };
 	uint32_t ku = X509_get_key_usage(signer);
 	int64_t at = r->signing_time ? r->signing_time : mc_time_now();
-	bool from_dss = false;
-	const char *dss_note = " (revocation data from the document's DSS)";
+	const crl_source *crl_from = v->n_crls ? &crl_store : NULL;
+	char by_crl[160] = "", when[32];
+	ocsp_view ocsp = { 0 };
 	int err = X509_V_OK, err2;
 
 	if (!(ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION))) {
@@ -285,25 +341,47 @@ static void judge_trust(motcua_sig_report *r, const validation *v, X509 *signer,
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "could not build a chain");
 		goto done;
 	}
-	/* the store has no CRL for this chain: the DSS's CRLs, if it has any, decide */
-	if (sk_X509_CRL_num(v->dss_crls) > 0 && (err == X509_V_ERR_UNABLE_TO_GET_CRL ||
-	    (err == X509_V_OK && v->n_crls == 0)) &&
-	    (retry = chain_check(&err2, v, signer, untrusted, at, true, v->dss_crls))) {
-		/* DSS CRLs that do not cover the chain leave the first answer standing */
+	/* the store has no CRL for this chain: the caller's CRLs, then the DSS's, decide */
+	for (size_t k = 0; k < sizeof(extra) / sizeof(extra[0]); k++) {
+		if (sk_X509_CRL_num(extra[k].crls) == 0 || !(err == X509_V_ERR_UNABLE_TO_GET_CRL ||
+		    (err == X509_V_OK && !crl_from)) ||
+		    !(retry = chain_check(&err2, v, signer, untrusted, at, true, extra[k].crls)))
+			continue;
+		/* CRLs that do not cover the chain leave the first answer standing */
 		if (err2 != X509_V_ERR_UNABLE_TO_GET_CRL || err != X509_V_OK) {
 			X509_STORE_CTX_free(ctx);
 			ctx = retry;
 			err = err2;
-			from_dss = true;
+			if (err2 != X509_V_ERR_UNABLE_TO_GET_CRL)
+				crl_from = extra[k].src;
 		} else {
 			X509_STORE_CTX_free(retry);
 		}
 	}
-	if (!from_dss)
-		dss_note = "";
+	if (crl_from && crl_from != &crl_store)
+		snprintf(by_crl, sizeof(by_crl), " (per %s)", crl_from->name);
+	/* OCSP beside the CRLs: a revocation either reports counts, and a good answer stands
+	 * in for a CRL that is missing or does not cover the signing time */
+	if (v->ocsp.n > 0 && (err == X509_V_OK || err == X509_V_ERR_UNABLE_TO_GET_CRL ||
+	    err == X509_V_ERR_CRL_HAS_EXPIRED || err == X509_V_ERR_CRL_NOT_YET_VALID)) {
+		int crl_err = err;
+
+		judge_ocsp(&ocsp, &ctx, &err, v, signer, untrusted, at);
+		if (ocsp.used && crl_err != X509_V_OK)
+			crl_from = NULL;        /* no CRL decided: the response did */
+		if (ocsp.res.verdict == MC_OCSP_REVOKED) {
+			r->trust = MOTCUA_FAILED;
+			snprintf(r->trust_detail, sizeof(r->trust_detail), "REVOKED: the signing "
+				"certificate was revoked on %s (%s), at or before the signing time, "
+				"per the OCSP response %s", mc_time_format(when, sizeof(when),
+				ocsp.res.revoked_at), mc_ocsp_reason_name(ocsp.res.reason),
+				ocsp.res.source);
+			goto done;
+		}
+	}
 	switch (err) {
 	case X509_V_OK: {
-		char which[256] = "";
+		char which[256] = "", revocation[300];
 		int sha1 = sha1_in_chain(which, sizeof(which), ctx, v);
 		size_t used = strlen(r->warnings);
 
@@ -314,21 +392,41 @@ static void judge_trust(motcua_sig_report *r, const validation *v, X509 *signer,
 				"(motcua trust add --legacy)", which);
 			break;
 		}
+		if (ocsp.used && ocsp.res.verdict == MC_OCSP_REVOKED_LATER && !r->timestamped) {
+			r->trust = MOTCUA_INDETERMINATE;
+			snprintf(r->trust_detail, sizeof(r->trust_detail), "REVOKED_NO_POE: the "
+				"signing certificate was revoked on %s (%s) per the OCSP response %s, "
+				"after the claimed signing time; no timestamp proves the signature came "
+				"first", mc_time_format(when, sizeof(when), ocsp.res.revoked_at),
+				mc_ocsp_reason_name(ocsp.res.reason), ocsp.res.source);
+			break;
+		}
 		if (sha1 > 0)
 			snprintf(r->warnings + used, sizeof(r->warnings) - used, "%sSHA-1 in "
 				"certificate signatures accepted: legacy hierarchy (%.120s)",
 				used ? "; " : "", which);
+		if (ocsp.used)
+			snprintf(revocation, sizeof(revocation), "not revoked%s per %s%sthe OCSP "
+				"response %s%s", ocsp.res.verdict == MC_OCSP_REVOKED_LATER ?
+				" at the signing time" : "", crl_from ? crl_from->name : "",
+				crl_from ? " and " : "", ocsp.res.source,
+				ocsp.res.verdict == MC_OCSP_REVOKED_LATER ? " (revoked later, after "
+				"the time-stamped signing time)" : "");
+		else if (crl_from)
+			snprintf(revocation, sizeof(revocation), "not revoked per %s",
+				crl_from->name);
+		else
+			snprintf(revocation, sizeof(revocation), "no revocation data in the store");
 		r->trust = MOTCUA_PASSED;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "chain to a trusted root valid "
-			"at the signing time; %s", from_dss ? "not revoked per the revocation data "
-			"from the document's DSS" : v->n_crls ? "not revoked per the store's CRLs" :
-			"no revocation data in the store");
+			"at the signing time; %.250s%s%.200s", revocation, ocsp.note[0] ? "; " : "",
+			ocsp.note);
 		break;
 	}
 	case X509_V_ERR_CERT_REVOKED:
 		r->trust = MOTCUA_FAILED;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "REVOKED: the signing "
-			"certificate is revoked%s", dss_note);
+			"certificate is revoked%s", by_crl);
 		break;
 	case X509_V_ERR_CERT_NOT_YET_VALID:
 		r->trust = MOTCUA_FAILED;
@@ -360,18 +458,21 @@ static void judge_trust(motcua_sig_report *r, const validation *v, X509 *signer,
 	case X509_V_ERR_CRL_HAS_EXPIRED:
 		r->trust = MOTCUA_INDETERMINATE;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "REVOCATION_OUT_OF_BOUNDS_NO_POE: "
-			"the %s CRL does not cover the signing time", from_dss ? "DSS's" : "store's");
+			"the %s CRL does not cover the signing time%s%.280s", crl_from ?
+			crl_from->owner : "store's", ocsp.note[0] ? "; " : "", ocsp.note);
 		break;
 	case X509_V_ERR_UNABLE_TO_GET_CRL:
 		r->trust = MOTCUA_INDETERMINATE;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "TRY_LATER: no CRL in the store "
-			"%sfor the signing certificate's issuer", sk_X509_CRL_num(v->dss_crls) > 0 ?
-			"or the document's DSS " : "");
+			"%s%sfor the signing certificate's issuer%s%.280s",
+			sk_X509_CRL_num(v->given_crls) > 0 ? "or the files given " : "",
+			sk_X509_CRL_num(v->dss_crls) > 0 ? "or the document's DSS " : "",
+			ocsp.note[0] ? "; " : "", ocsp.note);
 		break;
 	default:
 		r->trust = MOTCUA_FAILED;
 		snprintf(r->trust_detail, sizeof(r->trust_detail), "CHAIN_CONSTRAINTS_FAILURE: "
-			"%s%s", X509_verify_cert_error_string(err), dss_note);
+			"%s%s", X509_verify_cert_error_string(err), by_crl);
 	}
 done:
 	X509_STORE_CTX_free(ctx);
@@ -606,7 +707,8 @@ static void judge(motcua_sig_report *r, const char *path, const mc_pdf_signature
 	mc_cms_report_clear(&cms);
 }
 
-/* The DSS's certificates and CRLs, parsed; what does not parse is left out. */
+/* The DSS's certificates, CRLs and OCSP responses, parsed; certificates and CRLs that do not
+ * parse are left out, responses kept so the report can say why they were not used. */
 static int load_dss(validation *v, const char *path)
 {
 	mc_pdf_dss_data dss;
@@ -630,13 +732,76 @@ static int load_dss(validation *v, const char *path)
 		if (crl && !sk_X509_CRL_push(v->dss_crls, crl))
 			X509_CRL_free(crl);
 	}
+	for (size_t i = 0; i < dss.n_ocsps && error == 0; i++)
+		error = mc_ocsp_set_add(&v->ocsp, dss.ocsps[i].data, dss.ocsps[i].len,
+			"in the document's DSS");
 	ERR_clear_error();
 	mc_pdf_dss_clear(&dss);
+	return error;
+}
+
+/* A CRL file the caller gives: PEM, any number of them, or one DER. */
+static int load_crl_file(STACK_OF(X509_CRL) *crls, const char *path)
+{
+	const unsigned char *p;
+	char *data = NULL;
+	size_t len = 0;
+	int before = sk_X509_CRL_num(crls), error;
+	X509_CRL *crl;
+	BIO *bio;
+
+	if ((error = mc_read_file(&data, &len, path)) < 0)
+		return error;
+	if (!(bio = BIO_new_mem_buf(data, (int)len))) {
+		free(data);
+		return mc_error_oom();
+	}
+	while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)))
+		if (!sk_X509_CRL_push(crls, crl))
+			X509_CRL_free(crl);
+	BIO_free(bio);
+	p = (const unsigned char *)data;
+	if (sk_X509_CRL_num(crls) == before && (crl = d2i_X509_CRL(NULL, &p, (long)len))) {
+		if (p != (const unsigned char *)data + len || !sk_X509_CRL_push(crls, crl))
+			X509_CRL_free(crl);
+	}
+	ERR_clear_error();
+	free(data);
+	if (sk_X509_CRL_num(crls) == before)
+		return mc_error(MOTCUA_EINVALID, "%s: not a CRL (PEM or DER)", path);
 	return 0;
+}
+
+/* What the caller gives, checked before any PDF work: a bad file is the caller's error. */
+static int load_given(validation *v, const motcua_verify_options *o)
+{
+	int error = 0;
+
+	if (!(v->given_crls = sk_X509_CRL_new_null()))
+		return mc_error_oom();
+	for (size_t i = 0; i < o->n_crl_files && error == 0; i++)
+		error = o->crl_files && o->crl_files[i] ?
+			load_crl_file(v->given_crls, o->crl_files[i]) :
+			mc_error(MOTCUA_EINVALID, "CRL file %zu missing", i + 1);
+	for (size_t i = 0; i < o->n_ocsp_files && error == 0; i++)
+		error = o->ocsp_files && o->ocsp_files[i] ?
+			mc_ocsp_set_add_file(&v->ocsp, o->ocsp_files[i]) :
+			mc_error(MOTCUA_EINVALID, "OCSP file %zu missing", i + 1);
+	return error;
 }
 
 int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *trust_dir)
 {
+	motcua_verify_options o = MOTCUA_VERIFY_OPTIONS_INIT;
+
+	o.trust_dir = trust_dir;
+	return motcua_verify_pdf_ex(out, path, &o);
+}
+
+int motcua_verify_pdf_ex(motcua_verify_report **out, const char *path,
+	const motcua_verify_options *opts)
+{
+	motcua_verify_options defaults = MOTCUA_VERIFY_OPTIONS_INIT;
 	motcua_verify_report *r = NULL;
 	mc_pdf_signature *sigs = NULL;
 	unsigned char *file = NULL;
@@ -645,7 +810,10 @@ int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *
 	int error;
 
 	*out = NULL;
-	if ((error = mc_read_file((char **)&file, &size, path)) < 0 ||
+	if (!opts)
+		opts = &defaults;
+	if ((error = load_given(&v, opts)) < 0 ||
+	    (error = mc_read_file((char **)&file, &size, path)) < 0 ||
 	    (error = mc_pdf_signatures(&sigs, &n, path)) < 0)
 		goto done;
 	if (!(r = calloc(1, sizeof(*r))) || !(r->file = strdup(path)) ||
@@ -653,9 +821,9 @@ int motcua_verify_pdf(motcua_verify_report **out, const char *path, const char *
 		error = mc_error_oom();
 		goto done;
 	}
-	v.have_store = trust_dir != NULL;
+	v.have_store = opts->trust_dir != NULL;
 	if (!(v.legacy = sk_X509_new_null()) ||
-	    !(v.store = load_trust(trust_dir, &v.n_crls, v.legacy))) {
+	    !(v.store = load_trust(opts->trust_dir, &v.n_crls, v.legacy))) {
 		error = mc_error_oom();
 		goto done;
 	}
@@ -671,6 +839,8 @@ done:
 	sk_X509_pop_free(v.legacy, X509_free);
 	sk_X509_pop_free(v.dss_certs, X509_free);
 	sk_X509_CRL_pop_free(v.dss_crls, X509_CRL_free);
+	sk_X509_CRL_pop_free(v.given_crls, X509_CRL_free);
+	mc_ocsp_set_clear(&v.ocsp);
 	motcua_verify_report_free(r);
 	mc_pdf_signatures_free(sigs, n);
 	free(file);
