@@ -6,7 +6,7 @@ packages=(build-essential cmake pkg-config libxml2-dev libsqlite3-dev sqlite3 li
 	libxml2-utils libpodofo-dev libcurl4-openssl-dev softhsm2 opensc libengine-pkcs11-openssl
 	fonts-liberation2 poppler-utils qpdf openssl libpodofo-utils
 	libtesseract-dev libleptonica-dev tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd
-	liblcms2-dev libfreetype-dev)
+	liblcms2-dev libfreetype-dev ghostscript python3-img2pdf)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
